@@ -1,0 +1,34 @@
+/** A short, safe description of any value for error messages ("got 42", "got a Promise"). */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `function ${value.name || "<anonymous>"}`;
+  }
+  const obj = value as object;
+  if (typeof (obj as { toString?: unknown }).toString === "function" && obj.toString !== Object.prototype.toString) {
+    try {
+      const text = String(obj);
+      if (!text.startsWith("[object ")) return text;
+    } catch {
+      // fall through to the constructor name
+    }
+  }
+  if (isThenable(obj)) return `a ${obj.constructor?.name ?? "thenable"}`;
+  const name = obj.constructor?.name;
+  return name ? `a ${name}` : "an object";
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}

@@ -1,0 +1,631 @@
+import { brand } from "./brand.js";
+import { MonotonicClock, type Clock } from "./clocks.js";
+import { globalState } from "./global-state.js";
+import { Handle, TimerHandle, formatHandle } from "./handle.js";
+import { afterMicrotasks, MAX_HOST_DELAY_MS, scheduleMacrotask, type MacrotaskHandle } from "./host.js";
+import type {
+  Awaitable,
+  Coroutine,
+  ExceptionContext,
+  ExceptionHandler,
+  Executor,
+  FutureFactory,
+  FutureLike,
+  TaskFactory,
+  TaskOptions,
+} from "./interfaces.js";
+import { RuntimeError } from "./runtime-error.js";
+import { TimerHeap } from "./timer-heap.js";
+import { describeValue } from "./describe.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
+type AnyFunction = (...args: any[]) => unknown;
+
+export interface EventLoopOptions {
+  /** The loop's time source; `new VirtualClock()` for deterministic tests. */
+  clock?: Clock;
+  /** Debug mode (CONTRACT §5); defaults to `ASYNCIO_TS_DEBUG=1` in the environment. */
+  debug?: boolean;
+}
+
+const realClock = new MonotonicClock();
+const G = globalState();
+const EMPTY: Handle[] = [];
+/** Rebuild the heap once more than half of it (and at least this many) are cancelled. */
+const MIN_CANCELLED_TIMERS_TO_CLEAN = 100;
+
+/**
+ * The event loop: a FIFO ready queue and a timer heap, driven by the host's own
+ * loop with at most one host callback armed at a time.
+ *
+ * One iteration (CPython's `_run_once`) moves the expired timers to the ready
+ * queue in deadline order, then runs exactly the callbacks that were ready when
+ * it began; callbacks they schedule run in the next iteration. After a callback
+ * that may have queued microtasks (a user callback, an async coroutine's step),
+ * the loop lets the microtask queue drain before the next callback, so an async
+ * coroutine resumed by a callback reaches its next suspension within that step.
+ *
+ * Idle costs nothing: with nothing ready the loop arms one host timer for the
+ * earliest deadline (re-armed if the host wakes early, so a timer never fires
+ * before its deadline by `time()`), and with no timers it arms nothing and does
+ * not keep the process alive.
+ */
+export class EventLoop {
+  static {
+    brand(this, "EventLoop");
+  }
+
+  /** Steps longer than this many seconds are reported in debug mode. */
+  slowCallbackDuration = 0.1;
+
+  readonly #clock: Clock;
+  #debug: boolean;
+  // Invariant: #ready holds what the *next* iteration runs; #batch[#pos..] is
+  // the rest of the current one. Both arrays are reused to avoid allocation.
+  #ready: Handle[] = [];
+  #batch: Handle[] = EMPTY;
+  #spare: Handle[] = [];
+  #pos = 0;
+  readonly #timers = new TimerHeap();
+  #cancelledTimers = 0;
+  #timerSeq = 0;
+
+  #running = false;
+  #closed = false;
+  #stopping = false;
+  /** True from the start of an iteration to its end, across microtask drains. */
+  #inIteration = false;
+  /** Set while a callback runs if it may have queued microtasks. */
+  #needDrain = false;
+  #onStopped: (() => void) | null = null;
+
+  #immediate: MacrotaskHandle | null = null;
+  #hostTimer: ReturnType<typeof setTimeout> | null = null;
+  #hostTimerAt = Infinity;
+
+  #exceptionHandler: ExceptionHandler | null = null;
+  #taskFactory: TaskFactory | null = null;
+  #defaultExecutor: Executor | null = null;
+  #executorShutdownCalled = false;
+  /** Debug mode: the handle being timed and when it started (real seconds). */
+  #slowHandle: Handle | null = null;
+  #slowStart = 0;
+
+  constructor(options: EventLoopOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`EventLoop options must be an object, got ${describeValue(options)}`);
+    }
+    this.#clock = options.clock ?? realClock;
+    if (typeof this.#clock.now !== "function") throw new TypeError("EventLoop clock must have a now() method returning seconds");
+    this.#debug = options.debug ?? debugFromEnvironment();
+  }
+
+  // ---- time and scheduling -------------------------------------------------
+
+  /** The loop's monotonic time, in seconds. */
+  time(): number {
+    return this.#clock.now();
+  }
+
+  /** Schedules `callback(...args)` for the next iteration, in FIFO order. */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    this.#checkClosed();
+    checkCallable(callback, "callSoon");
+    const handle = new Handle(callback as AnyFunction, args, this);
+    if (this.#debug) handle._sourceTraceback = captureStack();
+    this.#pushReady(handle);
+    return handle;
+  }
+
+  /**
+   * As `callSoon`; the name asyncio uses for callbacks that arrive from outside
+   * the loop's own callbacks (another thread's message, a foreign I/O callback).
+   * Wakes an idle loop.
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.callSoon(callback, ...args);
+  }
+
+  /** Schedules `callback(...args)` to run `delay` seconds from now. A negative delay is zero. */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkSeconds(delay, "callLater", "delay");
+    return this.callAt(this.time() + delay, callback, ...args);
+  }
+
+  /** Schedules `callback(...args)` at the absolute time `when` (in `time()` seconds). */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    this.#checkClosed();
+    checkSeconds(when, "callAt", "when");
+    checkCallable(callback, "callAt");
+    const timer = new TimerHandle(when, this.#timerSeq++, callback as AnyFunction, args, this);
+    if (this.#debug) timer._sourceTraceback = captureStack();
+    this.#pushTimer(timer);
+    return timer;
+  }
+
+  /**
+   * @internal Schedules `fn.call(thisArg, arg)` with no argument array. Used by
+   * futures and tasks; `drain` says whether the callback can queue microtasks.
+   */
+  _callSoonInternal(fn: AnyFunction, thisArg: unknown, arg: unknown, drain: boolean): Handle {
+    const handle = new Handle(fn, undefined, this, thisArg, arg, drain);
+    if (this.#debug) handle._sourceTraceback = captureStack();
+    this.#pushReady(handle);
+    return handle;
+  }
+
+  /** @internal As `_callSoonInternal`, at the absolute time `when`. */
+  _callAtInternal(when: number, fn: AnyFunction, thisArg: unknown, arg: unknown, drain: boolean): TimerHandle {
+    const timer = new TimerHandle(when, this.#timerSeq++, fn, undefined, this, thisArg, arg, drain);
+    this.#pushTimer(timer);
+    return timer;
+  }
+
+  /** @internal The running callback queued microtasks: drain them before the next one. */
+  _markDrain(): void {
+    this.#needDrain = true;
+  }
+
+  /** @internal Called by `TimerHandle.cancel()`. */
+  _timerHandleCancelled(timer: TimerHandle): void {
+    if (!timer._scheduled) return;
+    this.#cancelledTimers++;
+    const heap = this.#timers;
+    if (this.#cancelledTimers > MIN_CANCELLED_TIMERS_TO_CLEAN && this.#cancelledTimers * 2 > heap.size) {
+      heap.filter((t) => {
+        if (t._cancelled) t._scheduled = false;
+        return !t._cancelled;
+      });
+      this.#cancelledTimers = 0;
+    }
+    // The armed host timer may now be for nothing: let the loop re-arm (or let go).
+    if (this.#running && !this.#inIteration) this.#scheduleHost();
+  }
+
+  #pushReady(handle: Handle): void {
+    this.#ready.push(handle);
+    if (this.#immediate === null && this.#running && !this.#inIteration) {
+      this.#immediate = scheduleMacrotask(this.#onImmediate);
+    }
+  }
+
+  #pushTimer(timer: TimerHandle): void {
+    timer._scheduled = true;
+    this.#timers.push(timer);
+    if (this.#running && !this.#inIteration) this.#scheduleHost();
+  }
+
+  // ---- futures and tasks ---------------------------------------------------
+
+  /** A new pending future attached to this loop. Needs `@asyncio-ts/tasks`. */
+  createFuture<T>(): FutureLike<T> {
+    return futureFactory().createFuture<T>(this);
+  }
+
+  /** Wraps a coroutine in a task scheduled on this loop (through the task factory, if set). */
+  createTask<T>(coro: Coroutine<T>, options?: TaskOptions): FutureLike<T> {
+    this.#checkClosed();
+    if (this.#taskFactory !== null) return this.#taskFactory(this, coro as Coroutine<unknown>, options) as FutureLike<T>;
+    return futureFactory().createTask(this, coro, options);
+  }
+
+  /** Sets the factory `createTask` uses: `(loop, coro, options) => task`, or `null` for the default. */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== "function") {
+      throw new TypeError(`setTaskFactory() takes a function (loop, coro, options) => Task or null, got ${describeValue(factory)}`);
+    }
+    this.#taskFactory = factory;
+  }
+
+  getTaskFactory(): TaskFactory | null {
+    return this.#taskFactory;
+  }
+
+  // ---- running and stopping ------------------------------------------------
+
+  /**
+   * Runs the loop until `stop()` is called; the promise resolves after the
+   * iteration in which it was. Throws `RuntimeError` if this or another loop is
+   * already running, or this one is closed.
+   */
+  runForever(): Promise<void> {
+    this.#checkClosed();
+    this.#checkNotRunning();
+    this.#running = true;
+    G.runningLoop = this;
+    return new Promise<void>((resolve) => {
+      this.#onStopped = resolve;
+      this.#scheduleHost();
+    });
+  }
+
+  /**
+   * Runs the loop until `awaitable` is done and returns its result (or throws
+   * its exception). A coroutine is wrapped in a task first.
+   */
+  runUntilComplete<T>(awaitable: Awaitable<T>): Promise<T> {
+    this.#checkClosed();
+    this.#checkNotRunning();
+    const future = futureFactory().ensureFuture(awaitable, this);
+    const onDone = (): void => this.stop();
+    future.addDoneCallback(onDone);
+    return this.runForever().then(() => {
+      future.removeDoneCallback(onDone);
+      if (!future.done()) throw new RuntimeError("Event loop stopped before Future completed.");
+      return future.result();
+    });
+  }
+
+  /** Stops the loop after the current iteration (or the next one, if none is running). */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#running && !this.#inIteration && this.#immediate === null) {
+      this.#immediate = scheduleMacrotask(this.#onImmediate);
+    }
+  }
+
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Closes the loop: pending callbacks and timers are dropped and the default
+   * executor is shut down without waiting. Idempotent; a running loop cannot be
+   * closed.
+   */
+  close(): void {
+    if (this.#running) throw new RuntimeError("Cannot close a running event loop");
+    if (this.#closed) return;
+    this.#closed = true;
+    (G.slots.onLoopClose as ((loop: EventLoop) => void) | undefined)?.(this);
+    this.#ready.length = 0;
+    for (const t of this.#timers.clear()) t._scheduled = false;
+    this.#cancelledTimers = 0;
+    this.#clearHostCallbacks();
+    this.#executorShutdownCalled = true;
+    const executor = this.#defaultExecutor;
+    this.#defaultExecutor = null;
+    if (executor !== null) void executor.shutdown({ wait: false });
+  }
+
+  // ---- debug and errors ----------------------------------------------------
+
+  getDebug(): boolean {
+    return this.#debug;
+  }
+
+  setDebug(enabled: boolean): void {
+    this.#debug = Boolean(enabled);
+  }
+
+  /** Sets the handler `(loop, context) => void` for errors no one else can take; `null` restores the default. */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(`A callable object or null is expected, got ${describeValue(handler)}`);
+    }
+    this.#exceptionHandler = handler;
+  }
+
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /** Passes `context` to the exception handler; errors in the handler itself are logged, never thrown. */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this.#exceptionHandler;
+    if (handler === null) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (error) {
+        console.error("Exception in default exception handler", error);
+      }
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (error) {
+      try {
+        this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception: error, context });
+      } catch (inner) {
+        console.error("Exception in default exception handler while handling an unexpected error in custom exception handler", inner);
+      }
+    }
+  }
+
+  /** asyncio's default handler: logs the message, the other context keys and the exception's stack to stderr. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || "Unhandled exception in event loop"];
+    if (context.level === "warning") {
+      console.warn(lines[0]);
+      return;
+    }
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception" || key === "level") continue;
+      const value = context[key];
+      lines.push(`${key}: ${key.endsWith("traceback") ? String(value) : describeValue(value)}`);
+    }
+    if (context.exception !== undefined) lines.push(formatException(context.exception));
+    console.error(lines.join("\n"));
+  }
+
+  // ---- executors -------------------------------------------------------------
+
+  /**
+   * Runs `fn(...args)` in `executor` (or the default one, made on first use by
+   * `@asyncio-ts/threads`) and returns a future for its result. Cancelling the
+   * future cancels the executor's work where the executor supports it.
+   */
+  runInExecutor<T>(executor: Executor | null, fn: (...args: never[]) => T | PromiseLike<T>, ...args: unknown[]): FutureLike<Awaited<T>> {
+    this.#checkClosed();
+    checkCallable(fn, "runInExecutor");
+    let pool = executor;
+    if (pool === null || pool === undefined) {
+      if (this.#executorShutdownCalled) throw new RuntimeError("Executor shutdown has been called");
+      pool = this.#defaultExecutor;
+      if (pool === null) {
+        const make = G.defaultExecutorFactory;
+        if (make === null) {
+          throw new RuntimeError(
+            "runInExecutor(null, ...) needs a default executor: import '@asyncio-ts/threads' or call loop.setDefaultExecutor()",
+          );
+        }
+        pool = this.#defaultExecutor = make();
+      }
+    }
+    const submitted = pool.submit(fn as AnyFunction, ...args) as PromiseLike<T> & { cancel?: () => unknown };
+    const future = futureFactory().ensureFuture(submitted as PromiseLike<Awaited<T>>, this);
+    if (typeof submitted.cancel === "function") {
+      future.addDoneCallback((f) => {
+        if (f.cancelled()) submitted.cancel!();
+      });
+    }
+    return future;
+  }
+
+  /** Makes `executor` the one `runInExecutor(null, ...)` uses. */
+  setDefaultExecutor(executor: Executor): void {
+    if (executor === null || typeof executor !== "object" || typeof executor.submit !== "function" || typeof executor.shutdown !== "function") {
+      throw new TypeError(`setDefaultExecutor() needs an Executor (with submit() and shutdown()), got ${describeValue(executor)}`);
+    }
+    this.#defaultExecutor = executor;
+  }
+
+  /** Shuts the default executor down and waits for its running work; later `runInExecutor(null)` calls fail. */
+  async shutdownDefaultExecutor(): Promise<void> {
+    this.#executorShutdownCalled = true;
+    const executor = this.#defaultExecutor;
+    if (executor === null) return;
+    this.#defaultExecutor = null;
+    await executor.shutdown({ wait: true });
+  }
+
+  toString(): string {
+    return `<EventLoop running=${this.#running} closed=${this.#closed} debug=${this.#debug}>`;
+  }
+
+  // ---- the iteration ---------------------------------------------------------
+
+  readonly #onImmediate = (): void => {
+    this.#immediate = null;
+    if (this.#running) this.#enterIteration();
+  };
+
+  readonly #onHostTimer = (): void => {
+    this.#hostTimer = null;
+    this.#hostTimerAt = Infinity;
+    if (this.#running && this.#immediate === null) this.#enterIteration();
+  };
+
+  /**
+   * Runs an iteration outside any task's async context (the tasks package
+   * installs `hostContext`), so plain callbacks never see the context of
+   * whichever code happened to wake the loop.
+   */
+  #enterIteration(): void {
+    const hostContext = G.slots.hostContext as ((fn: () => void) => void) | undefined;
+    if (hostContext === undefined) this.#runOnce();
+    else hostContext(this.#runOnceBound);
+  }
+
+  readonly #runOnceBound = (): void => this.#runOnce();
+
+  #runOnce(): void {
+    this.#inIteration = true;
+    const timers = this.#timers;
+    if (timers.size > 0) {
+      const now = this.#clock.now();
+      for (let t = timers.peek(); t !== undefined; t = timers.peek()) {
+        if (t._cancelled) {
+          timers.pop();
+          t._scheduled = false;
+          this.#cancelledTimers--;
+          continue;
+        }
+        if (t._when > now) break;
+        timers.pop();
+        t._scheduled = false;
+        this.#ready.push(t);
+      }
+    }
+    this.#batch = this.#ready;
+    this.#ready = this.#spare;
+    this.#pos = 0;
+    this.#runBatch();
+  }
+
+  /** Runs the current batch; returns early (to resume after a microtask drain) when needed. */
+  #runBatch(): void {
+    const batch = this.#batch;
+    const debug = this.#debug;
+    while (this.#pos < batch.length) {
+      const handle = batch[this.#pos++];
+      if (handle._cancelled) continue;
+      this.#needDrain = handle._drain;
+      if (debug) {
+        this.#slowHandle = handle;
+        this.#slowStart = realClock.now();
+      }
+      try {
+        handle._run();
+      } catch (error) {
+        this.callExceptionHandler({
+          message: `Exception in callback ${String(handle)}`,
+          exception: error,
+          handle,
+          ...(handle._sourceTraceback ? { source_traceback: handle._sourceTraceback } : {}),
+        });
+      }
+      if (this.#needDrain) {
+        this.#needDrain = false;
+        afterMicrotasks(this.#resumeBatch);
+        return;
+      }
+      if (debug) this.#reportIfSlow();
+    }
+    batch.length = 0;
+    this.#spare = batch;
+    this.#batch = EMPTY;
+    this.#inIteration = false;
+    if (this.#stopping) this.#finishRun();
+    else this.#scheduleHost();
+  }
+
+  readonly #resumeBatch = (): void => {
+    if (this.#debug) this.#reportIfSlow();
+    this.#runBatch();
+  };
+
+  #reportIfSlow(): void {
+    const handle = this.#slowHandle;
+    this.#slowHandle = null;
+    if (handle === null) return;
+    const elapsed = realClock.now() - this.#slowStart;
+    if (elapsed >= this.slowCallbackDuration) {
+      this.callExceptionHandler({
+        message: `Executing ${formatHandle(handle)} took ${elapsed.toFixed(3)} seconds`,
+        level: "warning",
+        handle,
+      });
+    }
+  }
+
+  /** Arms the one host callback the loop needs next (running, between iterations). */
+  #scheduleHost(): void {
+    if (this.#ready.length > 0 || this.#stopping) {
+      if (this.#immediate === null) this.#immediate = scheduleMacrotask(this.#onImmediate);
+      return;
+    }
+    const timers = this.#timers;
+    let next = timers.peek();
+    while (next !== undefined && next._cancelled) {
+      timers.pop();
+      next._scheduled = false;
+      this.#cancelledTimers--;
+      next = timers.peek();
+    }
+    if (next === undefined) {
+      this.#clearHostTimer();
+      return;
+    }
+    const when = next._when;
+    if (this.#clock.virtual) {
+      // Nothing is ready: virtual time jumps straight to the next deadline.
+      this.#clock.advanceTo!(when);
+      if (this.#immediate === null) this.#immediate = scheduleMacrotask(this.#onImmediate);
+      return;
+    }
+    if (this.#hostTimer !== null) {
+      if (this.#hostTimerAt === when) return;
+      clearTimeout(this.#hostTimer);
+    }
+    const delayMs = (when - this.#clock.now()) * 1000;
+    if (delayMs <= 0) {
+      this.#clearHostTimer();
+      if (this.#immediate === null) this.#immediate = scheduleMacrotask(this.#onImmediate);
+      return;
+    }
+    this.#hostTimerAt = when;
+    // The host may wake early; #runOnce then finds nothing due and re-arms.
+    this.#hostTimer = setTimeout(this.#onHostTimer, Math.min(MAX_HOST_DELAY_MS, Math.ceil(delayMs)));
+  }
+
+  #clearHostTimer(): void {
+    if (this.#hostTimer !== null) {
+      clearTimeout(this.#hostTimer);
+      this.#hostTimer = null;
+      this.#hostTimerAt = Infinity;
+    }
+  }
+
+  #clearHostCallbacks(): void {
+    this.#clearHostTimer();
+    if (this.#immediate !== null) {
+      this.#immediate.cancel();
+      this.#immediate = null;
+    }
+  }
+
+  #finishRun(): void {
+    this.#stopping = false;
+    this.#running = false;
+    if (G.runningLoop === this) G.runningLoop = null;
+    this.#clearHostCallbacks();
+    const resolve = this.#onStopped;
+    this.#onStopped = null;
+    resolve?.();
+  }
+
+  #checkClosed(): void {
+    if (this.#closed) throw new RuntimeError("Event loop is closed");
+  }
+
+  #checkNotRunning(): void {
+    if (this.#running) throw new RuntimeError("This event loop is already running");
+    if (G.runningLoop !== null) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+  }
+}
+
+function futureFactory(): FutureFactory {
+  const factory = G.futures;
+  if (factory === null) {
+    throw new RuntimeError("futures and tasks need '@asyncio-ts/tasks': import it (or 'asyncio-ts') before using them");
+  }
+  return factory;
+}
+
+function checkCallable(callback: unknown, where: string): void {
+  if (typeof callback !== "function") {
+    throw new TypeError(`a callable object was expected by ${where}(), got ${describeValue(callback)}`);
+  }
+}
+
+function checkSeconds(value: unknown, where: string, what: string): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`${where}() ${what} must be a number of seconds, got ${describeValue(value)}`);
+  }
+  if (Number.isNaN(value)) throw new RangeError(`${where}() ${what} must be a number of seconds, got NaN`);
+}
+
+function captureStack(): string {
+  return (new Error().stack ?? "").split("\n").slice(3).join("\n");
+}
+
+function formatException(error: unknown): string {
+  if (error instanceof Error || (error !== null && typeof error === "object" && "stack" in error)) {
+    const stack = (error as Error).stack;
+    if (typeof stack === "string" && stack.length > 0) return stack;
+  }
+  return describeValue(error);
+}
+
+function debugFromEnvironment(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.ASYNCIO_TS_DEBUG;
+  return value !== undefined && value !== "" && value !== "0";
+}

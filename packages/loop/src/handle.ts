@@ -1,0 +1,122 @@
+import { brand } from "./brand.js";
+import type { EventLoop } from "./event-loop.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
+type AnyFunction = (...args: any[]) => unknown;
+
+/**
+ * A callback scheduled on a loop (asyncio's `Handle`), returned by `callSoon`.
+ * Not designed for subclassing outside this package.
+ */
+export class Handle {
+  static {
+    brand(this, "Handle");
+  }
+  /** @internal */ _callback: AnyFunction | null;
+  /** @internal `this` for the callback: internal handles call a method without a closure. */
+  _thisArg: unknown;
+  /** @internal Public callbacks keep their arguments here; internal ones use `_arg`. */
+  _args: unknown[] | undefined;
+  /** @internal */ _arg: unknown;
+  /** @internal */ _cancelled = false;
+  /** @internal Set for callbacks that may queue microtasks, which must run before the next callback. */
+  _drain: boolean;
+  /** @internal */ _loop: EventLoop;
+  /** @internal Creation stack, kept in debug mode. */
+  _sourceTraceback: string | undefined = undefined;
+
+  /** @internal Use `loop.callSoon()`. */
+  constructor(callback: AnyFunction, args: unknown[] | undefined, loop: EventLoop, thisArg?: unknown, arg?: unknown, drain = true) {
+    this._callback = callback;
+    this._args = args;
+    this._thisArg = thisArg;
+    this._arg = arg;
+    this._loop = loop;
+    this._drain = drain;
+  }
+
+  /** Prevents the callback from running, if it has not run yet. */
+  cancel(): void {
+    if (!this._cancelled) {
+      this._cancelled = true;
+      this._callback = null;
+      this._args = undefined;
+      this._thisArg = undefined;
+      this._arg = undefined;
+    }
+  }
+
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** @internal */
+  _run(): void {
+    const callback = this._callback as AnyFunction;
+    if (this._args === undefined) callback.call(this._thisArg, this._arg);
+    else callback.apply(this._thisArg, this._args);
+  }
+
+  /** The callback's description, as asyncio's handle repr: the task it steps, or the function. */
+  toString(): string {
+    const kind = this.constructor === Handle ? "Handle" : "TimerHandle";
+    if (this._cancelled) return `<${kind} cancelled>`;
+    return `<${kind} ${describeCallback(this._callback, this._thisArg)}>`;
+  }
+}
+
+/** A timer handle, returned by `callLater` and `callAt`. */
+export class TimerHandle extends Handle {
+  static {
+    brand(this, "TimerHandle");
+  }
+  /** @internal */ _when: number;
+  /** @internal Tie-breaker: equal deadlines run in scheduling order. */
+  _seq: number;
+  /** @internal True while in the loop's heap. */
+  _scheduled = false;
+
+  /** @internal Use `loop.callLater()` / `loop.callAt()`. */
+  constructor(when: number, seq: number, callback: AnyFunction, args: unknown[] | undefined, loop: EventLoop, thisArg?: unknown, arg?: unknown, drain = true) {
+    super(callback, args, loop, thisArg, arg, drain);
+    this._when = when;
+    this._seq = seq;
+  }
+
+  /** The absolute deadline, in the loop's `time()` seconds. */
+  when(): number {
+    return this._when;
+  }
+
+  override cancel(): void {
+    if (!this._cancelled) {
+      super.cancel();
+      this._loop._timerHandleCancelled(this);
+    }
+  }
+
+  override toString(): string {
+    return super.toString().replace(/^<TimerHandle/, `<TimerHandle when=${this._when}`);
+  }
+}
+
+/**
+ * How debug messages name a handle: the task it steps (asyncio's `_format_handle`),
+ * otherwise the handle itself.
+ */
+export function formatHandle(handle: Handle): string {
+  const owner = handle._thisArg;
+  if (owner !== undefined && owner !== null && hasOwnToString(owner)) return String(owner);
+  return String(handle);
+}
+
+function hasOwnToString(value: unknown): boolean {
+  return typeof (value as { toString?: unknown }).toString === "function" && (value as object).toString !== Object.prototype.toString;
+}
+
+function describeCallback(callback: AnyFunction | null, thisArg: unknown): string {
+  // An internal step of a task or future names its owner, as asyncio names the task.
+  if (thisArg !== undefined && thisArg !== null && hasOwnToString(thisArg)) return String(thisArg);
+  const name = callback?.name ? callback.name.replace(/^bound /, "") : "<anonymous>";
+  return `${name}()`;
+}

@@ -1,0 +1,32 @@
+import type { Coroutine, GeneratorCoroutine } from "@asyncio-ts/loop";
+import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
+
+/** True for a generator object (a generator coroutine) or an async function (an async coroutine). */
+export function iscoroutine(value: unknown): value is Coroutine<unknown> {
+  if (typeof value === "function") return value.constructor?.name === "AsyncFunction";
+  return isGeneratorObject(value);
+}
+
+export function isGeneratorObject(value: unknown): value is GeneratorCoroutine<unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { next?: unknown }).next === "function" &&
+    typeof (value as { throw?: unknown }).throw === "function" &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  );
+}
+
+/** Throws the TypeError CONTRACT §1 asks for when `value` is not a coroutine. */
+export function checkCoroutine(value: unknown, where: string): void {
+  if (typeof value === "function" || isGeneratorObject(value)) return;
+  if (isThenable(value)) {
+    throw new TypeError(
+      `${where}() expects a coroutine, got ${describeValue(value)} that is already running: ` +
+        `pass the async function itself (${where}(() => work())), or use ensureFuture() to wrap the promise`,
+    );
+  }
+  throw new TypeError(
+    `${where}() expects a coroutine (an async function, uncalled, or a generator object), got ${describeValue(value)}`,
+  );
+}

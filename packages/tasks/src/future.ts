@@ -1,0 +1,364 @@
+import type { EventLoop, FutureLike } from "@asyncio-ts/loop";
+import { brand, getRunningLoopOrNull, hasBrand } from "@asyncio-ts/loop/lowlevel";
+import { getEventLoop, RuntimeError } from "@asyncio-ts/loop";
+import { CancelledError, InvalidStateError } from "./errors.js";
+import { formatValue } from "./format.js";
+import { S } from "./state.js";
+
+// Invariant: _state only moves from PENDING to one of the others, once.
+export const PENDING = 0;
+export const CANCELLED = 1;
+export const FINISHED = 2;
+/** Finished with an exception, kept in `_result`. */
+export const FAILED = 3;
+
+/** Something woken by a future's completion without a closure: a task, or an `await` in progress. */
+export interface Waiter {
+  /** True when the wake-up can queue microtasks (an async coroutine resumes). */
+  readonly _drainOnWake: boolean;
+  _wakeup(future: Future<unknown>): void;
+}
+
+type Callback<F> = (future: F) => void;
+type Entry = Callback<never> | Waiter;
+
+const FUTURE_ITER = Symbol.for("asyncio-ts.FutureIter");
+
+/**
+ * What `yield* future` delegates to. It yields itself, not the future, so that a
+ * task can tell `yield* fut` (correct) from a bare `yield fut` (a mistake).
+ */
+export class FutureIter<T> implements Iterator<unknown, T, unknown> {
+  static {
+    Object.defineProperty(this.prototype, FUTURE_ITER, { value: true });
+  }
+  readonly _future: FutureLike<T>;
+  constructor(future: FutureLike<T>) {
+    this._future = future;
+  }
+  next(): IteratorResult<unknown, T> {
+    // After the task is woken the future is done: result() returns or throws at the yield* point.
+    if (!this._future.done()) return { done: false, value: this };
+    return { done: true, value: this._future.result() };
+  }
+  throw(error: unknown): IteratorResult<unknown, T> {
+    throw error;
+  }
+  return(value: T): IteratorResult<unknown, T> {
+    return { done: true, value };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+export function isFutureIter(value: unknown): value is FutureIter<unknown> {
+  return hasBrand(value, FUTURE_ITER);
+}
+
+let neverRetrieved: FinalizationRegistry<{ loop: EventLoop; message: string; exception: unknown; future: string }> | null = null;
+
+function reportNeverRetrieved(record: { loop: EventLoop; message: string; exception: unknown; future: string }): void {
+  record.loop.callExceptionHandler({ message: record.message, exception: record.exception, future: record.future });
+}
+
+/**
+ * A result that will exist later (asyncio's `Future`). Await it with `await fut`
+ * in an async function or `yield* fut` in a generator coroutine.
+ *
+ * Completion never calls callbacks synchronously: `setResult`, `setException`
+ * and `cancel` schedule each done callback with the loop's `callSoon`, so
+ * waiters resume on the next iteration, in registration order.
+ *
+ * Cancellation: `cancel()` marks a pending future cancelled; awaiting it throws
+ * `CancelledError`.
+ */
+export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
+  static {
+    brand(this, "Future");
+  }
+  /** @internal */ _state = PENDING;
+  /** @internal The result, or the exception when FAILED. */
+  _result: unknown = undefined;
+  /** @internal */ _loop: EventLoop;
+  /** @internal One entry (the common case: one waiter) or several. */
+  _callbacks: Entry | Entry[] | null = null;
+  /** @internal */ _cancelMessage: string | undefined = undefined;
+  /** @internal The CancelledError that cancelled a task, handed to the first retrieval. */
+  _cancelledExc: CancelledError | null = null;
+  /** @internal True while an exception is set that nobody has retrieved. */
+  _logTraceback = false;
+
+  constructor(options: { loop?: EventLoop } = {}) {
+    this._loop = options.loop ?? getRunningLoopOrNull() ?? getEventLoop();
+  }
+
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result. Throws the future's exception, `CancelledError` if it was
+   * cancelled, or `InvalidStateError` if it is not done yet.
+   */
+  result(): T {
+    const state = this._state;
+    if (state === FINISHED) return this._result as T;
+    if (state === FAILED) {
+      this._retrieved();
+      throw this._result;
+    }
+    if (state === CANCELLED) throw this._makeCancelledError();
+    throw new InvalidStateError("Result is not ready.");
+  }
+
+  /** The exception set on the future (`undefined` if it has a result); throws as `result()` when cancelled or pending. */
+  exception(): unknown {
+    const state = this._state;
+    if (state === FINISHED) return undefined;
+    if (state === FAILED) {
+      this._retrieved();
+      return this._result;
+    }
+    if (state === CANCELLED) throw this._makeCancelledError();
+    throw new InvalidStateError("Exception is not set.");
+  }
+
+  setResult(value: T): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`setResult() on a future that is already done: ${String(this)}`);
+    this._finish(value);
+  }
+
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`setException() on a future that is already done: ${String(this)}`);
+    if (typeof exception === "function" && exception.prototype instanceof Error) {
+      exception = new (exception as new () => Error)();
+    }
+    this._fail(exception);
+  }
+
+  /** @internal */
+  _finish(value: T): void {
+    this._state = FINISHED;
+    this._result = value;
+    this._scheduleCallbacks();
+  }
+
+  /** @internal */
+  _fail(exception: unknown): void {
+    this._state = FAILED;
+    this._result = exception;
+    this._logTraceback = true;
+    neverRetrieved ??= new FinalizationRegistry(reportNeverRetrieved);
+    neverRetrieved.register(
+      this,
+      { loop: this._loop, message: `${this._kindName()} exception was never retrieved`, exception, future: String(this) },
+      this,
+    );
+    this._scheduleCallbacks();
+  }
+
+  /** Cancels a pending future; returns false if it was already done. */
+  cancel(msg?: string): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /** Adds `callback(future)` to run (through `callSoon`) once the future is done; at once-ish if it already is. */
+  addDoneCallback(callback: (future: this) => void): void {
+    if (typeof callback !== "function") throw new TypeError(`addDoneCallback() needs a function, got ${formatValue(callback)}`);
+    if (this._state !== PENDING) this._loop._callSoonInternal(callback, undefined, this, true);
+    else this._addEntry(callback as Callback<never>);
+  }
+
+  /** Removes every registration of `callback`; returns how many were removed. */
+  removeDoneCallback(callback: (future: this) => void): number {
+    const cbs = this._callbacks;
+    if (cbs === null) return 0;
+    if (!Array.isArray(cbs)) {
+      if (cbs !== callback) return 0;
+      this._callbacks = null;
+      return 1;
+    }
+    const kept = cbs.filter((c) => c !== callback);
+    const removed = cbs.length - kept.length;
+    this._callbacks = kept.length === 0 ? null : kept;
+    return removed;
+  }
+
+  /**
+   * `await future`. Awaiting a future that is already done continues without a
+   * loop turn; otherwise the await resumes on the iteration after completion.
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const promise = new Promise<T>((resolve, reject) => this._awaitWith(resolve, reject));
+    return onfulfilled == null && onrejected == null ? (promise as Promise<R1 | R2>) : promise.then(onfulfilled, onrejected);
+  }
+
+  /** `yield* future` in a generator coroutine. */
+  [Symbol.iterator](): FutureIter<T> {
+    return new FutureIter(this);
+  }
+
+  toString(): string {
+    return `<${this._kindName()} ${this._reprInfo().join(" ")}>`;
+  }
+
+  // ---- internals shared with Task ------------------------------------------------
+
+  /** @internal */
+  _kindName(): string {
+    return "Future";
+  }
+
+  /** @internal asyncio's `_future_repr_info`. */
+  _reprInfo(): string[] {
+    switch (this._state) {
+      case PENDING:
+        return ["pending"];
+      case CANCELLED:
+        return ["cancelled"];
+      case FAILED:
+        return ["finished", `exception=${formatValue(this._result)}`];
+      default:
+        return ["finished", `result=${formatValue(this._result)}`];
+    }
+  }
+
+  /** @internal */
+  _retrieved(): void {
+    if (this._logTraceback) {
+      this._logTraceback = false;
+      neverRetrieved?.unregister(this);
+    }
+  }
+
+  /** @internal The CancelledError to throw; the task's own one goes to the first retrieval. */
+  _makeCancelledError(): CancelledError {
+    const saved = this._cancelledExc;
+    if (saved !== null) {
+      this._cancelledExc = null;
+      return saved;
+    }
+    return new CancelledError(this._cancelMessage ?? "");
+  }
+
+  /** @internal Registers a waiter (no closure, no argument array). */
+  _addEntry(entry: Entry): void {
+    const cbs = this._callbacks;
+    if (cbs === null) this._callbacks = entry;
+    else if (Array.isArray(cbs)) cbs.push(entry);
+    else this._callbacks = [cbs, entry];
+  }
+
+  /** @internal */
+  _scheduleCallbacks(): void {
+    const cbs = this._callbacks;
+    if (cbs === null) return;
+    this._callbacks = null;
+    if (!Array.isArray(cbs)) this._scheduleOne(cbs);
+    else for (let i = 0; i < cbs.length; i++) this._scheduleOne(cbs[i]);
+  }
+
+  private _scheduleOne(entry: Entry): void {
+    if (typeof entry === "function") this._loop._callSoonInternal(entry, undefined, this, true);
+    else this._loop._callSoonInternal(entry._wakeup, entry, this, entry._drainOnWake);
+  }
+
+  /**
+   * @internal The body of `then()`: settles `resolve`/`reject` with this future.
+   * When an async task is awaiting, it becomes the task's `_futWaiter`, so that
+   * cancelling the task cancels what it awaits (CONTRACT §2).
+   */
+  _awaitWith(resolve: (value: T) => void, reject: (reason: unknown) => void): void {
+    if (this._state !== PENDING) {
+      // No suspension, so no cancellation point: asyncio delivers a pending
+      // cancel only where the task actually suspends.
+      try {
+        resolve(this.result());
+      } catch (error) {
+        reject(error);
+      }
+      return;
+    }
+    const task = awaitingTask(this._loop);
+    this._addEntry(new AwaitWaiter(task, resolve as (value: unknown) => void, reject));
+    if (task !== null) {
+      task._futWaiter = this;
+      if (task._mustCancel && this.cancel(task._cancelMessage)) task._mustCancel = false;
+    }
+  }
+}
+
+/** The parts of a Task that awaiting needs (declared here to avoid an import cycle). */
+export interface AwaitingTask {
+  _loop: EventLoop;
+  _state: number;
+  _mustCancel: boolean;
+  _cancelMessage: string | undefined;
+  _futWaiter: FutureLike<unknown> | null;
+  _isAsync: boolean;
+  _makeCancelledError(): CancelledError;
+}
+
+/** The async task on whose behalf code is running, if it awaits futures of `loop`. */
+function awaitingTask(loop: EventLoop): AwaitingTask | null {
+  const task = (S.current ?? S.storage?.getStore() ?? S.drainTask) as AwaitingTask | null | undefined;
+  if (task == null || task._state !== PENDING || task._loop !== loop || !task._isAsync) return null;
+  return task;
+}
+
+/** One `await future` in progress: resumes the awaiting async function. */
+class AwaitWaiter implements Waiter {
+  readonly _drainOnWake = true;
+  constructor(
+    private readonly task: AwaitingTask | null,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  _wakeup(future: Future<unknown>): void {
+    const task = this.task;
+    if (task !== null) {
+      // This wake-up is the task's step: CPython's __step clears _fut_waiter and
+      // delivers a pending cancel here, at the await where the task was suspended.
+      if (task._futWaiter === future) task._futWaiter = null;
+      S.drainTask = task;
+      if (task._mustCancel && task._state === PENDING) {
+        task._mustCancel = false;
+        future._retrieved();
+        this.reject(task._makeCancelledError());
+        return;
+      }
+    }
+    try {
+      this.resolve(future.result());
+    } catch (error) {
+      this.reject(error);
+    }
+  }
+}
+
+export function isFuture(value: unknown): value is Future<unknown> {
+  return value instanceof Future;
+}
+
+/** @internal For messages: the loop a future belongs to must be the caller's. */
+export function checkSameLoop(future: FutureLike<unknown>, loop: EventLoop, what: string): void {
+  if (future.getLoop() !== loop) throw new RuntimeError(`${what}: the future ${String(future)} is attached to a different loop`);
+}

@@ -1,0 +1,25 @@
+import type { Awaitable, Coroutine, EventLoop, TaskOptions } from "@asyncio-ts/loop";
+import { globalState } from "@asyncio-ts/loop/lowlevel";
+import { ensureFuture } from "./ensure-future.js";
+import { Future } from "./future.js";
+import { dropLoopTasks } from "./registry.js";
+import { Task } from "./task.js";
+
+/**
+ * Plugs futures and tasks into the loop (which imports none of our packages).
+ * The first loaded copy wins, so all copies make the same kind of future.
+ */
+export function registerWithLoop(): void {
+  const state = globalState();
+  state.futures ??= {
+    createFuture: <T>(loop: EventLoop) => new Future<T>({ loop }),
+    createTask: <T>(loop: EventLoop, coro: Coroutine<T>, options?: TaskOptions) => new Task<T>(coro, { loop, name: options?.name }),
+    ensureFuture: <T>(awaitable: Awaitable<T>, loop: EventLoop) => ensureFuture(awaitable, { loop }),
+  };
+  // A closing loop destroys its pending tasks: say so, as asyncio does when they are collected.
+  state.slots.onLoopClose ??= (loop: EventLoop) => {
+    for (const task of dropLoopTasks(loop)) {
+      loop.callExceptionHandler({ message: "Task was destroyed but it is pending!", task });
+    }
+  };
+}

@@ -1,0 +1,69 @@
+import type { TimerHandle } from "@asyncio-ts/loop";
+import { getRunningLoop } from "@asyncio-ts/loop";
+import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { Future, PENDING } from "./future.js";
+
+/** The future `sleep()` returns: cancelling it cancels its timer, so nothing is left armed. */
+class SleepFuture<T> extends Future<T> {
+  /** @internal */ _timer: TimerHandle | null = null;
+
+  override cancel(msg?: string): boolean {
+    if (!super.cancel(msg)) return false;
+    if (this._timer !== null) {
+      this._timer.cancel();
+      this._timer = null;
+    }
+    return true;
+  }
+}
+
+function wakeAfterDelay<T>(this: SleepFuture<T>, result: T): void {
+  this._timer = null;
+  if (this._state === PENDING) this._finish(result);
+}
+
+/**
+ * `sleep(0)`: completes and wakes its awaiters in the same callback, so the
+ * awaiting task resumes exactly one iteration later, as CPython's bare yield does.
+ */
+function wakeNow<T>(this: SleepFuture<T>, result: T): void {
+  if (this._state !== PENDING) return;
+  this._state = 2; // FINISHED
+  this._result = result;
+  const entries = this._callbacks;
+  this._callbacks = null;
+  if (entries === null) return;
+  const loop = this._loop;
+  for (const entry of Array.isArray(entries) ? entries : [entries]) {
+    if (typeof entry === "function") loop._callSoonInternal(entry, undefined, this, true);
+    else {
+      if (entry._drainOnWake) loop._markDrain();
+      entry._wakeup(this);
+    }
+  }
+}
+
+/**
+ * Suspends the calling task for `delay` seconds and returns `result`. A delay
+ * of zero or less gives up the loop for exactly one iteration.
+ *
+ * Cancellation: cancelling the task (or the returned future) cancels the timer
+ * and raises `CancelledError` in the sleeper.
+ *
+ * Errors: `TypeError` if `delay` is not a number, `RangeError` if it is NaN,
+ * `RuntimeError` outside a running loop.
+ *
+ * ```ts
+ * await sleep(1);              // async coroutine
+ * const v = yield* sleep(1, 42); // generator coroutine
+ * ```
+ */
+export function sleep<T = void>(delay: number, result?: T): Future<T> {
+  if (typeof delay !== "number") throw new TypeError(`sleep() delay must be a number of seconds, got ${describeValue(delay)}`);
+  if (Number.isNaN(delay)) throw new RangeError("sleep() delay must be a number of seconds, got NaN");
+  const loop = getRunningLoop();
+  const future = new SleepFuture<T>({ loop });
+  if (delay <= 0) loop._callSoonInternal(wakeNow, future, result, false);
+  else future._timer = loop._callAtInternal(loop.time() + delay, wakeAfterDelay, future, result, false);
+  return future;
+}

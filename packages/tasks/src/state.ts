@@ -1,0 +1,56 @@
+import { globalState } from "@asyncio-ts/loop/lowlevel";
+import type { EventLoop } from "@asyncio-ts/loop";
+
+/** The part of AsyncLocalStorage we use. */
+export interface ContextStorage<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, fn: () => R): R;
+  exit<R>(fn: () => R): R;
+}
+
+/** A task as the shared state sees it (any loaded copy's Task). */
+export interface TaskRecord {
+  _loop: EventLoop;
+  _state: number;
+}
+
+/**
+ * Task bookkeeping shared by every loaded copy of this package, kept in the
+ * loop's `globalThis` slot so the ESM and CJS builds agree.
+ */
+export interface TasksState {
+  /** The task whose step is running synchronously right now. */
+  current: TaskRecord | null;
+  /**
+   * Without AsyncLocalStorage: the async task whose continuation is running in
+   * the microtask drain after its wake-up (the best we can know there).
+   */
+  drainTask: TaskRecord | null;
+  /** Follows async coroutines through their awaits; null where the runtime lacks it. */
+  storage: ContextStorage<TaskRecord> | null;
+  /** Numbers default task names: "Task-1", "Task-2", ... */
+  taskCounter: number;
+}
+
+function makeStorage(): ContextStorage<TaskRecord> | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const hooks = proc?.getBuiltinModule?.("node:async_hooks") as
+    | { AsyncLocalStorage?: new () => ContextStorage<TaskRecord> }
+    | undefined;
+  const Storage = hooks?.AsyncLocalStorage ?? (globalThis as { AsyncLocalStorage?: new () => ContextStorage<TaskRecord> }).AsyncLocalStorage;
+  return Storage ? new Storage() : null;
+}
+
+export const S: TasksState = (() => {
+  const slots = globalState().slots;
+  let state = slots.tasks as TasksState | undefined;
+  if (state === undefined) {
+    state = { current: null, drainTask: null, storage: makeStorage(), taskCounter: 0 };
+    slots.tasks = state;
+    const storage = state.storage;
+    // The loop's host callbacks start outside any task's context, so plain
+    // callbacks never inherit the context of whoever woke the loop.
+    if (storage !== null) slots.hostContext = <R>(fn: () => R): R => storage.exit(fn);
+  }
+  return state;
+})();

@@ -1,0 +1,303 @@
+import type { Coroutine, EventLoop, FutureLike, GeneratorCoroutine } from "@asyncio-ts/loop";
+import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
+import { brand, describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
+import { checkCoroutine, isGeneratorObject } from "./coroutines.js";
+import { CancelledError, InvalidStateError } from "./errors.js";
+import { formatCoroutine } from "./format.js";
+import { CANCELLED, Future, FutureIter, isFutureIter, PENDING, type Waiter } from "./future.js";
+import { registerTask, unregisterTask } from "./registry.js";
+import { S } from "./state.js";
+
+/** The argument of a normal step; anything else is an exception to throw into the coroutine. */
+const NO_EXC: unique symbol = Symbol("no exception");
+
+export interface TaskConstructorOptions {
+  loop?: EventLoop;
+  name?: string;
+  /** Run the first step now, inside the constructor, when the loop is running (asyncio 3.12's eager tasks). */
+  eagerStart?: boolean;
+}
+
+/**
+ * A coroutine scheduled on the loop (asyncio's `Task`): a `Future` that the
+ * coroutine's outcome completes.
+ *
+ * Invariants: `_futWaiter` is the future the coroutine is suspended on, or null
+ * while a step is scheduled or an async coroutine is awaiting something foreign;
+ * `_mustCancel` means a cancel request is waiting for the next suspension point.
+ *
+ * Cancellation: `cancel(msg)` cancels what the task awaits, so `CancelledError`
+ * arrives at its suspension point (thrown into a generator at `yield*`, or out of
+ * the `await` of an async coroutine); it also aborts `task.signal`.
+ */
+export class Task<T = unknown> extends Future<T> implements Waiter {
+  static {
+    brand(this, "Task");
+  }
+  /** @internal */ _coro: Coroutine<T>;
+  /** @internal The generator being stepped (generator coroutines, or what an async-kind function returned). */
+  _gen: GeneratorCoroutine<T> | null;
+  /** @internal True while the coroutine is an async function: awaits, not yields. */
+  _isAsync: boolean;
+  /** @internal A generator task's wake-up queues no microtasks. */
+  readonly _drainOnWake = false;
+  /** @internal */ _futWaiter: FutureLike<unknown> | null = null;
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal */ _id: number;
+  /** @internal */ _name: string | null;
+  /** @internal Made on first `signal` access only (an AbortController per task costs ~2 KB). */
+  _controller: AbortController | null = null;
+  /** @internal Links of the loop's task registry. */
+  _prev: Task<unknown> | null = null;
+  /** @internal */ _next: Task<unknown> | null = null;
+  /** @internal */ _registered = false;
+  /** @internal Creation stack in debug mode. */
+  _sourceTraceback: string | null = null;
+
+  constructor(coro: Coroutine<T>, options: TaskConstructorOptions = {}) {
+    checkCoroutine(coro, "Task");
+    const loop = options.loop ?? getRunningLoop();
+    super({ loop });
+    this._coro = coro;
+    const isFunction = typeof coro === "function";
+    this._gen = isFunction ? null : (coro as GeneratorCoroutine<T>);
+    this._isAsync = isFunction;
+    this._id = ++S.taskCounter;
+    this._name = options.name === undefined || options.name === null ? null : String(options.name);
+    if (loop.getDebug()) this._sourceTraceback = (new Error().stack ?? "").split("\n").slice(2).join("\n");
+    if (options.eagerStart && loop.isRunning()) {
+      this._step(NO_EXC);
+      if (this._state === PENDING) registerTask(this);
+    } else {
+      loop._callSoonInternal(this._step, this, NO_EXC, isFunction);
+      registerTask(this);
+    }
+  }
+
+  /** Tasks are completed by their coroutine: this always throws `RuntimeError`. */
+  override setResult(_value: T): never {
+    throw new RuntimeError("Task does not support setResult(): the task's coroutine sets its result");
+  }
+
+  /** Tasks are completed by their coroutine: this always throws `RuntimeError`. */
+  override setException(_exception: unknown): never {
+    throw new RuntimeError("Task does not support setException(): the task's coroutine sets its exception");
+  }
+
+  /**
+   * Requests cancellation: `CancelledError(msg)` is thrown into the coroutine at
+   * its current (or next) suspension point. Returns false if the task is done.
+   * The coroutine may catch it; the task then ends as the coroutine does.
+   */
+  override cancel(msg?: string): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested++;
+    const controller = this._controller;
+    if (controller !== null && !controller.signal.aborted) controller.abort(new CancelledError(msg ?? ""));
+    const waiter = this._futWaiter;
+    // Keep _futWaiter: it may be a task that swallows the cancel and must be cancelled again.
+    if (waiter !== null && waiter.cancel(msg)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** The number of pending cancellation requests (`cancel()` calls not matched by `uncancel()`). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /** Withdraws one cancellation request; returns the remaining count. At zero, `signal` is fresh again. */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0 && this._controller?.signal.aborted) this._controller = null;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Aborted (with the `CancelledError` as `reason`) when the task is cancelled,
+   * so foreign APIs stop too: `fetch(url, { signal: currentTask()!.signal })`.
+   * Read it when you start the foreign call: after `uncancel()` brings the count
+   * back to zero a new, unaborted signal is made.
+   */
+  get signal(): AbortSignal {
+    let controller = this._controller;
+    if (controller === null) {
+      controller = this._controller = new AbortController();
+      if (this._numCancelsRequested > 0 || this._state === CANCELLED) {
+        controller.abort(new CancelledError(this._cancelMessage ?? ""));
+      }
+    }
+    return controller.signal;
+  }
+
+  getName(): string {
+    return this._name ?? `Task-${this._id}`;
+  }
+
+  setName(value: unknown): void {
+    this._name = String(value);
+  }
+
+  /** The coroutine: the async function or the generator object the task was created with. */
+  getCoro(): Coroutine<T> {
+    return this._coro;
+  }
+
+  /**
+   * The frames known for the task. JavaScript cannot inspect a suspended
+   * coroutine's frames, so this is the creation stack in debug mode, else empty.
+   */
+  getStack(): string[] {
+    return this._sourceTraceback === null ? [] : this._sourceTraceback.split("\n").map((l) => l.trim()).filter(Boolean);
+  }
+
+  printStack(): void {
+    const stack = this.getStack();
+    if (stack.length === 0) console.error(`No stack for ${String(this)}`);
+    else console.error(`Stack for ${String(this)} (most recent call last):\n${stack.join("\n")}`);
+  }
+
+  // ---- internals -------------------------------------------------------------------
+
+  override _kindName(): string {
+    return "Task";
+  }
+
+  override _reprInfo(): string[] {
+    const info = super._reprInfo();
+    if (this._numCancelsRequested > 0 && this._state === PENDING) info[0] = "cancelling";
+    info.splice(1, 0, `name='${this.getName()}'`, `coro=<${formatCoroutine(this._coro)}>`);
+    return info;
+  }
+
+  /** @internal One step: the handle callback. `exc` is NO_EXC or the exception to throw in. */
+  _step(exc: unknown): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`_step(): already done: ${String(this)}, ${describeValue(exc)}`);
+    }
+    if (this._mustCancel) {
+      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+    const previous = S.current;
+    S.current = this;
+    try {
+      if (this._gen !== null) this._stepGenerator(exc);
+      else this._startAsync(exc);
+    } finally {
+      S.current = previous;
+    }
+  }
+
+  /** @internal Woken by the future a generator task was suspended on. */
+  _wakeup(_future: Future<unknown>): void {
+    // FutureIter.next() re-reads the future's outcome, so no value is passed.
+    this._step(NO_EXC);
+  }
+
+  private _startAsync(exc: unknown): void {
+    if (exc !== NO_EXC) {
+      // Cancelled before its first step: the function never runs.
+      this._finishWithError(exc);
+      return;
+    }
+    const fn = this._coro as () => unknown;
+    let returned: unknown;
+    const storage = S.storage;
+    try {
+      returned = storage !== null ? storage.run(this, fn) : fn();
+    } catch (error) {
+      this._finishWithError(error);
+      return;
+    }
+    if (isGeneratorObject(returned)) {
+      // A generator function passed uncalled: step it as a generator coroutine.
+      this._gen = returned as GeneratorCoroutine<T>;
+      this._isAsync = false;
+      this._stepGenerator(NO_EXC);
+      return;
+    }
+    this._loop._markDrain();
+    if (isThenable(returned)) {
+      returned.then(
+        (value) => this._finishWithValue(value as T),
+        (error: unknown) => this._finishWithError(error),
+      );
+    } else {
+      this._finishWithValue(returned as T);
+    }
+  }
+
+  private _stepGenerator(exc: unknown): void {
+    const gen = this._gen!;
+    let step: IteratorResult<unknown, T>;
+    try {
+      step = exc === NO_EXC ? gen.next() : gen.throw(exc);
+    } catch (error) {
+      this._finishWithError(error);
+      return;
+    }
+    if (step.done) this._finishWithValue(step.value);
+    else this._suspendOn(step.value);
+  }
+
+  private _suspendOn(yielded: unknown): void {
+    if (isFutureIter(yielded)) {
+      const future = yielded._future;
+      if (future.getLoop() !== this._loop) {
+        this._rescheduleWith(new RuntimeError(`Task ${String(this)} got Future ${String(future)} attached to a different loop`));
+      } else if (future === this) {
+        this._rescheduleWith(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
+      } else {
+        if (future instanceof Future) future._addEntry(this);
+        else (future as FutureLike<unknown>).addDoneCallback((f) => this._wakeup(f as Future<unknown>));
+        this._futWaiter = future;
+        if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+      }
+    } else if (yielded === undefined || yielded === null) {
+      // A bare `yield` gives up the loop for exactly one iteration.
+      this._loop._callSoonInternal(this._step, this, NO_EXC, false);
+    } else if (yielded instanceof Future) {
+      this._rescheduleWith(new RuntimeError(`yield was used instead of yield* in task ${String(this)} with ${String(yielded)}: write "yield* future"`));
+    } else if (isGeneratorObject(yielded)) {
+      this._rescheduleWith(new RuntimeError(`yield was used instead of yield* for a generator in task ${String(this)}: write "yield* coroutine"`));
+    } else {
+      this._rescheduleWith(new RuntimeError(`Task got bad yield: ${describeValue(yielded)}`));
+    }
+  }
+
+  private _rescheduleWith(error: Error): void {
+    this._loop._callSoonInternal(this._step, this, error, false);
+  }
+
+  private _finishWithValue(value: T): void {
+    if (this._state !== PENDING) return;
+    unregisterTask(this);
+    if (this._mustCancel) {
+      // Cancelled right before the coroutine returned: the task ends cancelled.
+      this._mustCancel = false;
+      super.cancel(this._cancelMessage);
+    } else {
+      super._finish(value);
+    }
+  }
+
+  private _finishWithError(error: unknown): void {
+    if (this._state !== PENDING) return;
+    unregisterTask(this);
+    if (error instanceof CancelledError) {
+      this._cancelledExc = error;
+      super.cancel();
+    } else {
+      super._fail(error);
+    }
+  }
+}
+
+export { FutureIter };
