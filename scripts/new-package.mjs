@@ -24,7 +24,7 @@ const pkg = {
   description,
   license: "MIT",
   type: "module",
-  sideEffects: false,
+  sideEffects: false, // a package whose import registers something must set this to true
   engines: { node: ">=20" },
   main: "./dist/index.cjs",
   module: "./dist/index.js",

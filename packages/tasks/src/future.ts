@@ -157,6 +157,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     this._state = FAILED;
     this._result = exception;
     this._logTraceback = true;
+    // Format the stack now: V8 keeps an unformatted stack's frames, receivers
+    // included (this task), alive, and that would keep this future from ever
+    // being collected and reported.
+    if (exception instanceof Error) void exception.stack;
     neverRetrieved ??= new FinalizationRegistry(reportNeverRetrieved);
     neverRetrieved.register(
       this,
@@ -297,6 +301,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
       return;
     }
     const task = awaitingTask(this._loop);
+    if (task === (this as unknown)) {
+      reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
+      return;
+    }
     this._addEntry(new AwaitWaiter(task, resolve as (value: unknown) => void, reject));
     if (task !== null) {
       task._futWaiter = this;
