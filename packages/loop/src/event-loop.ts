@@ -31,6 +31,8 @@ export interface EventLoopOptions {
 const realClock = new MonotonicClock();
 const G = globalState();
 const EMPTY: Handle[] = [];
+/** How many run internal handles are kept for reuse. */
+const MAX_FREE_HANDLES = 1024;
 /** Rebuild the heap once more than half of it (and at least this many) are cancelled. */
 const MIN_CANCELLED_TIMERS_TO_CLEAN = 100;
 
@@ -66,6 +68,9 @@ export class EventLoop {
   #batch: Handle[] = EMPTY;
   #spare: Handle[] = [];
   #pos = 0;
+  /** The handle whose microtasks are draining (its debug timing and recycling wait for the drain). */
+  #draining: Handle | null = null;
+  readonly #freeHandles: Handle[] = [];
   readonly #timers = new TimerHeap();
   #cancelledTimers = 0;
   #timerSeq = 0;
@@ -147,11 +152,30 @@ export class EventLoop {
    * @internal Schedules `fn.call(thisArg, arg)` with no argument array. Used by
    * futures and tasks; `drain` says whether the callback can queue microtasks.
    */
-  _callSoonInternal(fn: AnyFunction, thisArg: unknown, arg: unknown, drain: boolean): Handle {
-    const handle = new Handle(fn, undefined, this, thisArg, arg, drain);
+  _callSoonInternal(fn: AnyFunction, thisArg: unknown, arg: unknown, drain: boolean): void {
+    let handle = this.#freeHandles.pop();
+    if (handle === undefined) {
+      handle = new Handle(fn, undefined, this, thisArg, arg, drain);
+      handle._pooled = true;
+    } else {
+      handle._callback = fn;
+      handle._thisArg = thisArg;
+      handle._arg = arg;
+      handle._drain = drain;
+    }
     if (this.#debug) handle._sourceTraceback = captureStack();
     this.#pushReady(handle);
-    return handle;
+  }
+
+  /** Internal handles are reused: a task's step handle becomes its sleep's wake-up. */
+  #recycle(handle: Handle): void {
+    if (this.#freeHandles.length < MAX_FREE_HANDLES) {
+      handle._callback = null;
+      handle._thisArg = undefined;
+      handle._arg = undefined;
+      handle._sourceTraceback = undefined;
+      this.#freeHandles.push(handle);
+    }
   }
 
   /** @internal As `_callSoonInternal`, at the absolute time `when`. */
@@ -472,6 +496,7 @@ export class EventLoop {
       try {
         handle._run();
       } catch (error) {
+        handle._pooled = false; // the exception context hands it out
         this.callExceptionHandler({
           message: `Exception in callback ${String(handle)}`,
           exception: error,
@@ -481,10 +506,12 @@ export class EventLoop {
       }
       if (this.#needDrain) {
         this.#needDrain = false;
+        this.#draining = handle;
         afterMicrotasks(this.#resumeBatch);
         return;
       }
       if (debug) this.#reportIfSlow();
+      if (handle._pooled) this.#recycle(handle);
     }
     batch.length = 0;
     this.#spare = batch;
@@ -496,6 +523,9 @@ export class EventLoop {
 
   readonly #resumeBatch = (): void => {
     if (this.#debug) this.#reportIfSlow();
+    const handle = this.#draining;
+    this.#draining = null;
+    if (handle !== null && handle._pooled) this.#recycle(handle);
     this.#runBatch();
   };
 

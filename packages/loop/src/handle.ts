@@ -24,6 +24,8 @@ export class Handle {
   /** @internal */ _loop: EventLoop;
   /** @internal Creation stack, kept in debug mode. */
   _sourceTraceback: string | undefined = undefined;
+  /** @internal Made by `_callSoonInternal`: nobody else holds it, so the loop reuses it once run. */
+  _pooled = false;
 
   /** @internal Use `loop.callSoon()`. */
   constructor(callback: AnyFunction, args: unknown[] | undefined, loop: EventLoop, thisArg?: unknown, arg?: unknown, drain = true) {

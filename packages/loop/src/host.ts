@@ -60,8 +60,11 @@ export const afterMicrotasks: (cb: Callback) => void = makeAfterMicrotasks();
 
 function makeAfterMicrotasks(): (cb: Callback) => void {
   const nextTick = host.process?.nextTick;
-  if (typeof nextTick === "function" && typeof queueMicrotask === "function") {
-    return (cb) => queueMicrotask(() => nextTick(cb));
+  if (typeof nextTick === "function") {
+    // A reaction on a settled promise, not queueMicrotask: Node's queueMicrotask
+    // allocates an AsyncResource and a bound function per call.
+    const settled = Promise.resolve();
+    return (cb) => void settled.then(() => nextTick(cb));
   }
   return (cb) => void scheduleMacrotask(cb);
 }

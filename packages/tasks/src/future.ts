@@ -14,7 +14,7 @@ export const FAILED = 3;
 
 /** Something woken by a future's completion without a closure: a task, or an `await` in progress. */
 export interface Waiter {
-  /** True when the wake-up can queue microtasks (an async coroutine resumes). */
+  /** True when the wake-up can queue microtasks (an async coroutine resumes). Kept on the prototype. */
   readonly _drainOnWake: boolean;
   _wakeup(future: Future<unknown>): void;
 }
@@ -210,12 +210,39 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    const promise = new Promise<T>((resolve, reject) => this._awaitWith(resolve, reject));
-    return onfulfilled == null && onrejected == null ? (promise as Promise<R1 | R2>) : promise.then(onfulfilled, onrejected);
+    const promise = new Promise<R1 | R2>(captureResolvers);
+    const resolve = capturedResolve!;
+    const reject = capturedReject!;
+    capturedResolve = capturedReject = null;
+    const onFulfilled = typeof onfulfilled === "function" ? (onfulfilled as (value: unknown) => unknown) : null;
+    const onRejected = typeof onrejected === "function" ? onrejected : null;
+    if (this._state === PENDING) {
+      const task = awaitingTask(this._loop);
+      if (task !== (this as unknown)) {
+        this._addEntry(new AwaitWaiter(task, resolve, reject, onFulfilled, onRejected));
+        if (task !== null) {
+          // Cancelling the awaiting async task now cancels this future (CONTRACT §2).
+          task._futWaiter = this;
+          if (task._mustCancel && this.cancel(task._cancelMessage)) task._mustCancel = false;
+        }
+        return promise;
+      }
+      reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
+    } else if (this._state === FINISHED) {
+      resolve(this._result);
+    } else {
+      try {
+        this.result();
+      } catch (error) {
+        reject(error);
+      }
+    }
+    // Settled already: the callbacks must still run asynchronously, as promises' do.
+    return onFulfilled === null && onRejected === null ? promise : promise.then(onFulfilled as never, onRejected as never);
   }
 
   /** `yield* future` in a generator coroutine. */
-  [Symbol.iterator](): FutureIter<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown> {
     return new FutureIter(this);
   }
 
@@ -284,33 +311,14 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     else this._loop._callSoonInternal(entry._wakeup, entry, this, entry._drainOnWake);
   }
 
-  /**
-   * @internal The body of `then()`: settles `resolve`/`reject` with this future.
-   * When an async task is awaiting, it becomes the task's `_futWaiter`, so that
-   * cancelling the task cancels what it awaits (CONTRACT §2).
-   */
-  _awaitWith(resolve: (value: T) => void, reject: (reason: unknown) => void): void {
-    if (this._state !== PENDING) {
-      // No suspension, so no cancellation point: asyncio delivers a pending
-      // cancel only where the task actually suspends.
-      try {
-        resolve(this.result());
-      } catch (error) {
-        reject(error);
-      }
-      return;
-    }
-    const task = awaitingTask(this._loop);
-    if (task === (this as unknown)) {
-      reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
-      return;
-    }
-    this._addEntry(new AwaitWaiter(task, resolve as (value: unknown) => void, reject));
-    if (task !== null) {
-      task._futWaiter = this;
-      if (task._mustCancel && this.cancel(task._cancelMessage)) task._mustCancel = false;
-    }
-  }
+}
+
+// `new Promise(captureResolvers)` hands out its resolvers without a closure per call.
+let capturedResolve: ((value: unknown) => void) | null = null;
+let capturedReject: ((reason: unknown) => void) | null = null;
+function captureResolvers(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve as (value: unknown) => void;
+  capturedReject = reject;
 }
 
 /** The parts of a Task that awaiting needs (declared here to avoid an import cycle). */
@@ -331,35 +339,59 @@ function awaitingTask(loop: EventLoop): AwaitingTask | null {
   return task;
 }
 
-/** One `await future` in progress: resumes the awaiting async function. */
+/**
+ * One `then()` on a pending future (an `await future` in progress). The
+ * callbacks run from the loop callback that wakes it, already asynchronous, so
+ * no derived promise or extra microtask is needed.
+ */
 class AwaitWaiter implements Waiter {
-  readonly _drainOnWake = true;
   constructor(
     private readonly task: AwaitingTask | null,
     private readonly resolve: (value: unknown) => void,
     private readonly reject: (reason: unknown) => void,
+    private readonly onFulfilled: ((value: unknown) => unknown) | null,
+    private readonly onRejected: ((reason: unknown) => unknown) | null,
   ) {}
 
   _wakeup(future: Future<unknown>): void {
     const task = this.task;
+    let failed = false;
+    let outcome: unknown;
     if (task !== null) {
       // This wake-up is the task's step: CPython's __step clears _fut_waiter and
       // delivers a pending cancel here, at the await where the task was suspended.
       if (task._futWaiter === future) task._futWaiter = null;
       S.drainTask = task;
-      if (task._mustCancel && task._state === PENDING) {
-        task._mustCancel = false;
-        future._retrieved();
-        this.reject(task._makeCancelledError());
-        return;
+    }
+    if (task !== null && task._mustCancel && task._state === PENDING) {
+      task._mustCancel = false;
+      future._retrieved();
+      failed = true;
+      outcome = task._makeCancelledError();
+    } else {
+      try {
+        outcome = future.result();
+      } catch (error) {
+        failed = true;
+        outcome = error;
       }
     }
+    const handler = failed ? this.onRejected : this.onFulfilled;
+    if (handler === null) {
+      if (failed) this.reject(outcome);
+      else this.resolve(outcome);
+      return;
+    }
     try {
-      this.resolve(future.result());
+      this.resolve(handler(outcome));
     } catch (error) {
       this.reject(error);
     }
   }
+}
+AwaitWaiter.prototype._drainOnWake = true;
+interface AwaitWaiter {
+  _drainOnWake: boolean;
 }
 
 export function isFuture(value: unknown): value is Future<unknown> {

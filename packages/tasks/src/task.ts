@@ -39,8 +39,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   _gen: GeneratorCoroutine<T> | null;
   /** @internal True while the coroutine is an async function: awaits, not yields. */
   _isAsync: boolean;
-  /** @internal A generator task's wake-up queues no microtasks. */
-  readonly _drainOnWake = false;
+  /** @internal A generator task's wake-up queues no microtasks (set on the prototype, below). */
+  declare readonly _drainOnWake: boolean;
   /** @internal */ _futWaiter: FutureLike<unknown> | null = null;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
@@ -299,5 +299,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
   }
 }
+
+Object.defineProperty(Task.prototype, "_drainOnWake", { value: false });
 
 export { FutureIter };
