@@ -286,7 +286,7 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
       this._cancelledExc = null;
       return saved;
     }
-    return new CancelledError(this._cancelMessage ?? "");
+    return cancelledError(this._cancelMessage);
   }
 
   /** @internal Registers a waiter (no closure, no argument array). */
@@ -392,6 +392,20 @@ class AwaitWaiter implements Waiter {
 AwaitWaiter.prototype._drainOnWake = true;
 interface AwaitWaiter {
   _drainOnWake: boolean;
+}
+
+/**
+ * A `CancelledError` made by the library, without a stack trace: capturing one
+ * costs more than the whole cancellation, and it would only show our internals.
+ */
+export function cancelledError(message: string | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CancelledError(message ?? "");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export function isFuture(value: unknown): value is Future<unknown> {

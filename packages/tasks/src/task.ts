@@ -4,7 +4,7 @@ import { brand, describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine, isGeneratorObject } from "./coroutines.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import { formatCoroutine } from "./format.js";
-import { CANCELLED, Future, FutureIter, isFutureIter, PENDING, type Waiter } from "./future.js";
+import { CANCELLED, cancelledError, Future, FutureIter, isFutureIter, PENDING, type Waiter } from "./future.js";
 import { registerTask, unregisterTask } from "./registry.js";
 import { S } from "./state.js";
 
@@ -95,7 +95,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const controller = this._controller;
-    if (controller !== null && !controller.signal.aborted) controller.abort(new CancelledError(msg ?? ""));
+    if (controller !== null && !controller.signal.aborted) controller.abort(cancelledError(msg));
     const waiter = this._futWaiter;
     // Keep _futWaiter: it may be a task that swallows the cancel and must be cancelled again.
     if (waiter !== null && waiter.cancel(msg)) return true;
@@ -129,7 +129,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (controller === null) {
       controller = this._controller = new AbortController();
       if (this._numCancelsRequested > 0 || this._state === CANCELLED) {
-        controller.abort(new CancelledError(this._cancelMessage ?? ""));
+        controller.abort(cancelledError(this._cancelMessage));
       }
     }
     return controller.signal;
