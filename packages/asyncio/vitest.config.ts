@@ -3,5 +3,5 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   resolve: { conditions: ["asyncio-ts-source"] },
   ssr: { resolve: { conditions: ["asyncio-ts-source"] } },
-  test: { name: "asyncio", include: ["test/**/*.test.ts"] },
+  test: { name: "asyncio", include: ["test/**/*.test.ts"], testTimeout: 40_000 },
 });

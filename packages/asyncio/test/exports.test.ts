@@ -1,0 +1,40 @@
+// Each package exports at least the names CONTRACT §3 lists for it, and the
+// meta-package re-exports exactly what the packages export, nothing of its own.
+import { describe, expect, it } from "vitest";
+import * as asyncio from "asyncio-ts";
+import * as loop from "@asyncio-ts/loop";
+import * as tasks from "@asyncio-ts/tasks";
+
+const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[] }> = {
+  "@asyncio-ts/loop": {
+    module: loop,
+    // FutureLike and Executor are interfaces: types only, checked by tsc.
+    names: ["EventLoop", "Handle", "TimerHandle", "getRunningLoop", "getEventLoop", "setEventLoop", "newEventLoop", "RuntimeError", "MonotonicClock", "VirtualClock"],
+  },
+  "@asyncio-ts/tasks": {
+    module: tasks,
+    names: ["Future", "Task", "CancelledError", "InvalidStateError", "createTask", "ensureFuture", "currentTask", "allTasks", "sleep", "run", "Runner", "isFuture", "iscoroutine"],
+  },
+};
+
+describe("exports", () => {
+  for (const [name, { module, names }] of Object.entries(CONTRACT)) {
+    it(`${name} exports CONTRACT §3's names`, () => {
+      for (const key of names) expect(module, `${name} lacks ${key}`).toHaveProperty(key);
+    });
+  }
+
+  it("asyncio-ts re-exports the packages' exports, and only them", () => {
+    const union = new Map<string, unknown>();
+    for (const { module } of Object.values(CONTRACT)) for (const [k, v] of Object.entries(module)) union.set(k, v);
+    expect(Object.keys(asyncio).sort()).toEqual([...union.keys()].sort());
+    for (const [k, v] of union) expect((asyncio as Record<string, unknown>)[k], k).toBe(v);
+  });
+
+  it("error classes carry their names", () => {
+    expect(new loop.RuntimeError("x").name).toBe("RuntimeError");
+    expect(new tasks.CancelledError().name).toBe("CancelledError");
+    expect(new tasks.CancelledError().message).toBe("");
+    expect(new tasks.InvalidStateError().name).toBe("InvalidStateError");
+  });
+});
