@@ -16,6 +16,7 @@ import type {
 } from "./interfaces.js";
 import { RuntimeError } from "./runtime-error.js";
 import { TimerHeap } from "./timer-heap.js";
+import type { Runnable, TimerEntry } from "./runnable.js";
 import { describeValue } from "./describe.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
@@ -30,7 +31,7 @@ export interface EventLoopOptions {
 
 const realClock = new MonotonicClock();
 const G = globalState();
-const EMPTY: Handle[] = [];
+const EMPTY: Runnable[] = [];
 /** How many run internal handles are kept for reuse. */
 const MAX_FREE_HANDLES = 1024;
 /** Rebuild the heap once more than half of it (and at least this many) are cancelled. */
@@ -64,12 +65,12 @@ export class EventLoop {
   #debug: boolean;
   // Invariant: #ready holds what the *next* iteration runs; #batch[#pos..] is
   // the rest of the current one. Both arrays are reused to avoid allocation.
-  #ready: Handle[] = [];
-  #batch: Handle[] = EMPTY;
-  #spare: Handle[] = [];
+  #ready: Runnable[] = [];
+  #batch: Runnable[] = EMPTY;
+  #spare: Runnable[] = [];
   #pos = 0;
   /** The handle whose microtasks are draining (its debug timing and recycling wait for the drain). */
-  #draining: Handle | null = null;
+  #draining: Runnable | null = null;
   readonly #freeHandles: Handle[] = [];
   readonly #timers = new TimerHeap();
   #cancelledTimers = 0;
@@ -93,7 +94,7 @@ export class EventLoop {
   #defaultExecutor: Executor | null = null;
   #executorShutdownCalled = false;
   /** Debug mode: the handle being timed and when it started (real seconds). */
-  #slowHandle: Handle | null = null;
+  #slowHandle: Runnable | null = null;
   #slowStart = 0;
 
   constructor(options: EventLoopOptions = {}) {
@@ -168,7 +169,9 @@ export class EventLoop {
   }
 
   /** Internal handles are reused: a task's step handle becomes its sleep's wake-up. */
-  #recycle(handle: Handle): void {
+  #recycle(runnable: Runnable): void {
+    // Only `_callSoonInternal` handles are `_pooled`.
+    const handle = runnable as Handle;
     if (this.#freeHandles.length < MAX_FREE_HANDLES) {
       handle._callback = null;
       handle._thisArg = undefined;
@@ -178,20 +181,22 @@ export class EventLoop {
     }
   }
 
-  /** @internal As `_callSoonInternal`, at the absolute time `when`. */
-  _callAtInternal(when: number, fn: AnyFunction, thisArg: unknown, arg: unknown, drain: boolean): TimerHandle {
-    const timer = new TimerHandle(when, this.#timerSeq++, fn, undefined, this, thisArg, arg, drain);
-    this.#pushTimer(timer);
-    return timer;
-  }
-
   /** @internal The running callback queued microtasks: drain them before the next one. */
   _markDrain(): void {
     this.#needDrain = true;
   }
 
-  /** @internal Called by `TimerHandle.cancel()`. */
-  _timerHandleCancelled(timer: TimerHandle): void {
+  /**
+   * @internal Puts a timer entry (a `TimerHandle`, or a future that is its own
+   * timer) in the heap. `entry._when` must be set; the loop sets the rest.
+   */
+  _scheduleTimer(entry: TimerEntry): void {
+    entry._seq = this.#timerSeq++;
+    this.#pushTimer(entry);
+  }
+
+  /** @internal Called once a scheduled timer entry is marked `_cancelled`. */
+  _timerHandleCancelled(timer: TimerEntry): void {
     if (!timer._scheduled) return;
     this.#cancelledTimers++;
     const heap = this.#timers;
@@ -206,14 +211,14 @@ export class EventLoop {
     if (this.#running && !this.#inIteration) this.#scheduleHost();
   }
 
-  #pushReady(handle: Handle): void {
+  #pushReady(handle: Runnable): void {
     this.#ready.push(handle);
     if (this.#immediate === null && this.#running && !this.#inIteration) {
       this.#immediate = scheduleMacrotask(this.#onImmediate);
     }
   }
 
-  #pushTimer(timer: TimerHandle): void {
+  #pushTimer(timer: TimerEntry): void {
     timer._scheduled = true;
     this.#timers.push(timer);
     if (this.#running && !this.#inIteration) this.#scheduleHost();

@@ -1,5 +1,6 @@
 import { brand } from "./brand.js";
 import type { EventLoop } from "./event-loop.js";
+import type { Runnable, TimerEntry } from "./runnable.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -8,7 +9,7 @@ type AnyFunction = (...args: any[]) => unknown;
  * A callback scheduled on a loop (asyncio's `Handle`), returned by `callSoon`.
  * Not designed for subclassing outside this package.
  */
-export class Handle {
+export class Handle implements Runnable {
   static {
     brand(this, "Handle");
   }
@@ -68,7 +69,7 @@ export class Handle {
 }
 
 /** A timer handle, returned by `callLater` and `callAt`. */
-export class TimerHandle extends Handle {
+export class TimerHandle extends Handle implements TimerEntry {
   static {
     brand(this, "TimerHandle");
   }
@@ -106,7 +107,7 @@ export class TimerHandle extends Handle {
  * How debug messages name a handle: the task it steps (asyncio's `_format_handle`),
  * otherwise the handle itself.
  */
-export function formatHandle(handle: Handle): string {
+export function formatHandle(handle: Runnable): string {
   const owner = handle._thisArg;
   if (owner !== undefined && owner !== null && hasOwnToString(owner)) return String(owner);
   return String(handle);

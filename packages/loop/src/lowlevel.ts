@@ -10,3 +10,4 @@ export { formatHandle } from "./handle.js";
 export { describeValue, isThenable } from "./describe.js";
 export { afterMicrotasks, scheduleMacrotask } from "./host.js";
 export type { FutureFactory } from "./interfaces.js";
+export type { Runnable, TimerEntry } from "./runnable.js";

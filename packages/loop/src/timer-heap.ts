@@ -1,21 +1,21 @@
-import type { TimerHandle } from "./handle.js";
+import type { TimerEntry } from "./runnable.js";
 
 /**
  * A binary min-heap of timers ordered by (deadline, scheduling order), so equal
  * deadlines fire in the order they were scheduled.
  */
 export class TimerHeap {
-  #items: TimerHandle[] = [];
+  #items: TimerEntry[] = [];
 
   get size(): number {
     return this.#items.length;
   }
 
-  peek(): TimerHandle | undefined {
+  peek(): TimerEntry | undefined {
     return this.#items[0];
   }
 
-  push(timer: TimerHandle): void {
+  push(timer: TimerEntry): void {
     const items = this.#items;
     let i = items.length;
     items.push(timer);
@@ -29,7 +29,7 @@ export class TimerHeap {
     items[i] = timer;
   }
 
-  pop(): TimerHandle | undefined {
+  pop(): TimerEntry | undefined {
     const items = this.#items;
     const top = items[0];
     const last = items.pop();
@@ -38,19 +38,19 @@ export class TimerHeap {
   }
 
   /** Drops every timer for which `keep` is false and restores heap order. */
-  filter(keep: (timer: TimerHandle) => boolean): void {
+  filter(keep: (timer: TimerEntry) => boolean): void {
     const items = this.#items.filter(keep);
     this.#items = items;
     for (let i = (items.length >> 1) - 1; i >= 0; i--) this.#siftDown(items[i], i);
   }
 
-  clear(): TimerHandle[] {
+  clear(): TimerEntry[] {
     const items = this.#items;
     this.#items = [];
     return items;
   }
 
-  #siftDown(timer: TimerHandle, i: number): void {
+  #siftDown(timer: TimerEntry, i: number): void {
     const items = this.#items;
     const n = items.length;
     for (;;) {
@@ -65,6 +65,6 @@ export class TimerHeap {
   }
 }
 
-function before(a: TimerHandle, b: TimerHandle): boolean {
+function before(a: TimerEntry, b: TimerEntry): boolean {
   return a._when < b._when || (a._when === b._when && a._seq < b._seq);
 }

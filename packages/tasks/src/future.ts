@@ -78,14 +78,16 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     brand(this, "Future");
   }
   /** @internal */ _state = PENDING;
-  /** @internal The result, or the exception when FAILED. */
+  /**
+   * @internal The result; the exception when FAILED; when CANCELLED, possibly
+   * the CancelledError that ended a task (handed to the first retrieval).
+   * Subclasses may use it while PENDING (a sleep keeps its result here).
+   */
   _result: unknown = undefined;
   /** @internal */ _loop: EventLoop;
   /** @internal One entry (the common case: one waiter) or several. */
   _callbacks: Entry | Entry[] | null = null;
   /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal The CancelledError that cancelled a task, handed to the first retrieval. */
-  _cancelledExc: CancelledError | null = null;
   /** @internal True while an exception is set that nobody has retrieved. */
   _logTraceback = false;
 
@@ -281,9 +283,9 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   /** @internal The CancelledError to throw; the task's own one goes to the first retrieval. */
   _makeCancelledError(): CancelledError {
-    const saved = this._cancelledExc;
-    if (saved !== null) {
-      this._cancelledExc = null;
+    const saved = this._result;
+    if (this._state === CANCELLED && saved instanceof CancelledError) {
+      this._result = undefined;
       return saved;
     }
     return cancelledError(this._cancelMessage);

@@ -32,13 +32,12 @@ export function registerTask(task: Task<unknown>): void {
   if (tasks.head !== null) tasks.head._prev = task;
   tasks.head = task;
   tasks.size++;
-  task._registered = true;
 }
 
 export function unregisterTask(task: Task<unknown>): void {
-  if (!task._registered) return;
-  task._registered = false;
   const tasks = tasksOf(task._loop);
+  // Registered exactly when linked: it has a predecessor or is the head.
+  if (task._prev === null && tasks.head !== task) return;
   if (task._prev !== null) task._prev._next = task._next;
   else tasks.head = task._next;
   if (task._next !== null) task._next._prev = task._prev;
@@ -58,9 +57,6 @@ export function dropLoopTasks(loop: EventLoop): Task<unknown>[] {
   const pending = loopTasks(loop);
   byLoop.delete(loop);
   if (lastLoop === loop) lastLoop = lastTasks = null;
-  for (const t of pending) {
-    t._registered = false;
-    t._prev = t._next = null;
-  }
+  for (const t of pending) t._prev = t._next = null;
   return pending;
 }

@@ -1,26 +1,43 @@
-import type { TimerHandle } from "@asyncio-ts/loop";
+import type { TimerEntry } from "@asyncio-ts/loop/lowlevel";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { Future, PENDING } from "./future.js";
 
-/** The future `sleep()` returns: cancelling it cancels its timer, so nothing is left armed. */
-class SleepFuture<T> extends Future<T> {
-  /** @internal */ _timer: TimerHandle | null = null;
+/**
+ * The future `sleep()` returns, which is also its own timer in the loop's heap
+ * (a sleeping task costs one object, not a future and a timer handle). While
+ * pending, `_result` holds the value to resolve with. Cancelling it drops the
+ * timer, so nothing is left armed.
+ */
+class SleepFuture<T> extends Future<T> implements TimerEntry {
+  /** @internal */ _when = 0;
+  /** @internal */ _seq = 0;
+  /** @internal */ _scheduled = false;
+  /** @internal The timer was dropped (not the same as the future being cancelled). */
+  _cancelled = false;
+  declare _drain: boolean;
+  declare _pooled: boolean;
+  declare _sourceTraceback: string | undefined;
+
+  /** @internal The timer fired. */
+  _run(): void {
+    if (this._state === PENDING) this._finish(this._result as T);
+  }
 
   override cancel(msg?: string): boolean {
     if (!super.cancel(msg)) return false;
-    if (this._timer !== null) {
-      this._timer.cancel();
-      this._timer = null;
+    if (this._scheduled && !this._cancelled) {
+      this._cancelled = true;
+      this._loop._timerHandleCancelled(this);
     }
     return true;
   }
 }
-
-function wakeAfterDelay<T>(this: SleepFuture<T>, result: T): void {
-  this._timer = null;
-  if (this._state === PENDING) this._finish(result);
-}
+Object.defineProperties(SleepFuture.prototype, {
+  _drain: { value: false },
+  _pooled: { value: false },
+  _sourceTraceback: { value: undefined },
+});
 
 /**
  * `sleep(0)`: completes and wakes its awaiters in the same callback, so the
@@ -64,6 +81,10 @@ export function sleep<T = void>(delay: number, result?: T): Future<T> {
   const loop = getRunningLoop();
   const future = new SleepFuture<T>({ loop });
   if (delay <= 0) loop._callSoonInternal(wakeNow, future, result, false);
-  else future._timer = loop._callAtInternal(loop.time() + delay, wakeAfterDelay, future, result, false);
+  else {
+    future._result = result;
+    future._when = loop.time() + delay;
+    loop._scheduleTimer(future);
+  }
   return future;
 }

@@ -11,6 +11,14 @@ import { S } from "./state.js";
 /** The argument of a normal step; anything else is an exception to throw into the coroutine. */
 const NO_EXC: unique symbol = Symbol("no exception");
 
+/** The rarely used parts of a task. */
+interface TaskExtra {
+  /** Made on first `signal` access only (an AbortController per task costs ~2 KB). */
+  controller: AbortController | null;
+  /** The creation stack, in debug mode. */
+  sourceTraceback: string | null;
+}
+
 export interface TaskConstructorOptions {
   loop?: EventLoop;
   name?: string;
@@ -34,9 +42,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   static {
     brand(this, "Task");
   }
-  /** @internal */ _coro: Coroutine<T>;
-  /** @internal The generator being stepped (generator coroutines, or what an async-kind function returned). */
-  _gen: GeneratorCoroutine<T> | null;
+  /**
+   * @internal The async function (while `_isAsync`), else the generator being
+   * stepped (which replaces a function that returned a generator).
+   */
+  _coro: Coroutine<T>;
   /** @internal True while the coroutine is an async function: awaits, not yields. */
   _isAsync: boolean;
   /** @internal A generator task's wake-up queues no microtasks (set on the prototype, below). */
@@ -44,16 +54,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   /** @internal */ _futWaiter: FutureLike<unknown> | null = null;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
-  /** @internal */ _id: number;
-  /** @internal */ _name: string | null;
-  /** @internal Made on first `signal` access only (an AbortController per task costs ~2 KB). */
-  _controller: AbortController | null = null;
+  /** @internal The name, or the task's number for the default name "Task-<n>". */
+  _name: string | number;
+  /** @internal What few tasks need, made on first use (every field costs a million tasks 8 MB). */
+  _extra: TaskExtra | null = null;
   /** @internal Links of the loop's task registry. */
   _prev: Task<unknown> | null = null;
   /** @internal */ _next: Task<unknown> | null = null;
-  /** @internal */ _registered = false;
-  /** @internal Creation stack in debug mode. */
-  _sourceTraceback: string | null = null;
 
   constructor(coro: Coroutine<T>, options: TaskConstructorOptions = {}) {
     checkCoroutine(coro, "Task");
@@ -61,11 +68,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     super({ loop });
     this._coro = coro;
     const isFunction = typeof coro === "function";
-    this._gen = isFunction ? null : (coro as GeneratorCoroutine<T>);
     this._isAsync = isFunction;
-    this._id = ++S.taskCounter;
-    this._name = options.name === undefined || options.name === null ? null : String(options.name);
-    if (loop.getDebug()) this._sourceTraceback = (new Error().stack ?? "").split("\n").slice(2).join("\n");
+    const id = ++S.taskCounter;
+    this._name = options.name === undefined || options.name === null ? id : String(options.name);
+    if (loop.getDebug()) this._extraFields().sourceTraceback = (new Error().stack ?? "").split("\n").slice(2).join("\n");
     if (options.eagerStart && loop.isRunning()) {
       this._step(NO_EXC);
       if (this._state === PENDING) registerTask(this);
@@ -94,8 +100,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._retrieved();
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
-    const controller = this._controller;
-    if (controller !== null && !controller.signal.aborted) controller.abort(cancelledError(msg));
+    const controller = this._extra?.controller;
+    if (controller && !controller.signal.aborted) controller.abort(cancelledError(msg));
     const waiter = this._futWaiter;
     // Keep _futWaiter: it may be a task that swallows the cancel and must be cancelled again.
     if (waiter !== null && waiter.cancel(msg)) return true;
@@ -113,7 +119,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   uncancel(): number {
     if (this._numCancelsRequested > 0) {
       this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0 && this._controller?.signal.aborted) this._controller = null;
+      const extra = this._extra;
+      if (this._numCancelsRequested === 0 && extra?.controller?.signal.aborted) extra.controller = null;
     }
     return this._numCancelsRequested;
   }
@@ -125,9 +132,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    * back to zero a new, unaborted signal is made.
    */
   get signal(): AbortSignal {
-    let controller = this._controller;
+    const extra = this._extraFields();
+    let controller = extra.controller;
     if (controller === null) {
-      controller = this._controller = new AbortController();
+      controller = extra.controller = new AbortController();
       if (this._numCancelsRequested > 0 || this._state === CANCELLED) {
         controller.abort(cancelledError(this._cancelMessage));
       }
@@ -136,14 +144,18 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   getName(): string {
-    return this._name ?? `Task-${this._id}`;
+    const name = this._name;
+    return typeof name === "number" ? `Task-${name}` : name;
   }
 
   setName(value: unknown): void {
     this._name = String(value);
   }
 
-  /** The coroutine: the async function or the generator object the task was created with. */
+  /**
+   * The coroutine: the async function or the generator object the task was
+   * created with (for a function that returned a generator, that generator).
+   */
   getCoro(): Coroutine<T> {
     return this._coro;
   }
@@ -153,7 +165,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    * coroutine's frames, so this is the creation stack in debug mode, else empty.
    */
   getStack(): string[] {
-    return this._sourceTraceback === null ? [] : this._sourceTraceback.split("\n").map((l) => l.trim()).filter(Boolean);
+    const stack = this._extra?.sourceTraceback;
+    return stack ? stack.split("\n").map((l) => l.trim()).filter(Boolean) : [];
   }
 
   printStack(): void {
@@ -163,6 +176,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   // ---- internals -------------------------------------------------------------------
+
+  /** @internal */
+  _extraFields(): TaskExtra {
+    return (this._extra ??= { controller: null, sourceTraceback: null });
+  }
 
   override _kindName(): string {
     return "Task";
@@ -188,8 +206,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     const previous = S.current;
     S.current = this;
     try {
-      if (this._gen !== null) this._stepGenerator(exc);
-      else this._startAsync(exc);
+      if (this._isAsync) this._startAsync(exc);
+      else this._stepGenerator(exc);
     } finally {
       S.current = previous;
     }
@@ -218,7 +236,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
     if (isGeneratorObject(returned)) {
       // A generator function passed uncalled: step it as a generator coroutine.
-      this._gen = returned as GeneratorCoroutine<T>;
+      this._coro = returned as GeneratorCoroutine<T>;
       this._isAsync = false;
       this._stepGenerator(NO_EXC);
       return;
@@ -235,7 +253,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   private _stepGenerator(exc: unknown): void {
-    const gen = this._gen!;
+    const gen = this._coro as GeneratorCoroutine<T>;
     let step: IteratorResult<unknown, T>;
     try {
       step = exc === NO_EXC ? gen.next() : gen.throw(exc);
@@ -292,8 +310,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (this._state !== PENDING) return;
     unregisterTask(this);
     if (error instanceof CancelledError) {
-      this._cancelledExc = error;
       super.cancel();
+      this._result = error; // the first retrieval gets this very error
     } else {
       super._fail(error);
     }
