@@ -4,7 +4,7 @@ import type { EventLoop } from "@asyncio-ts/loop";
 /** The part of AsyncLocalStorage we use. */
 export interface ContextStorage<T> {
   getStore(): T | undefined;
-  run<R>(store: T, fn: () => R): R;
+  run<R, A extends unknown[]>(store: T, fn: (...args: A) => R, ...args: A): R;
   exit<R>(fn: () => R): R;
 }
 

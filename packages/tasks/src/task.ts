@@ -225,11 +225,20 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       this._finishWithError(exc);
       return;
     }
-    const fn = this._coro as () => unknown;
-    let returned: unknown;
     const storage = S.storage;
+    if (storage !== null) storage.run(this, runAsyncBody, this as Task<unknown>);
+    else this._runAsyncBody();
+  }
+
+  /**
+   * Calls the async function and follows what it returns, all inside the task's
+   * context, so a thenable's own `then()` also runs on behalf of the task.
+   */
+  /** @internal */
+  _runAsyncBody(): void {
+    let returned: unknown;
     try {
-      returned = storage !== null ? storage.run(this, fn) : fn();
+      returned = (this._coro as () => unknown)();
     } catch (error) {
       this._finishWithError(error);
       return;
@@ -319,5 +328,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
 }
 
 Object.defineProperty(Task.prototype, "_drainOnWake", { value: false });
+
+/** `storage.run`'s callback without a closure per task. */
+function runAsyncBody(task: Task<unknown>): void {
+  task._runAsyncBody();
+}
 
 export { FutureIter };

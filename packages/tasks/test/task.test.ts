@@ -230,6 +230,27 @@ describe("async-coroutine specifics", () => {
   });
 });
 
+describe("async-coroutine specifics (continued)", () => {
+  it("a thenable returned by an async coroutine runs its then() on behalf of the task", async () => {
+    const seen: boolean[] = [];
+    await runVirtual(async () => {
+      // A minimal thenable, as a foreign library might return (typed loosely on purpose).
+      const t: Task<number> = createTask((() => ({
+        then(resolve: (v: number) => void) {
+          seen.push(currentTask() === t);
+          void (async () => {
+            await sleep(0);
+            seen.push(currentTask() === t);
+            resolve(1);
+          })();
+        },
+      })) as unknown as () => PromiseLike<number>);
+      expect(await t).toBe(1);
+    });
+    expect(seen).toEqual([true, true]);
+  });
+});
+
 describe("generator-coroutine specifics", () => {
   it("a bare yield gives up exactly one iteration", async () => {
     const { trace, log } = tracer();
