@@ -1,0 +1,136 @@
+import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
+import type { Store } from "./internal/store.js";
+import { Queue, type QueueOptions, setStore } from "./queue.js";
+
+/** Options of `new PriorityQueue()`. */
+export interface PriorityQueueOptions<T> extends QueueOptions {
+  /**
+   * Orders items: negative when `a` comes out first. Default: `pythonCompare`
+   * (numbers, bigints, booleans, strings, and arrays of them element-wise,
+   * like Python's tuples).
+   */
+  compare?: (a: T, b: T) => number;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/**
+ * Python's ordering for the values a PriorityQueue typically holds: numbers,
+ * bigints and booleans by value, strings by code unit, arrays element-wise like
+ * tuples (a prefix sorts first). Two values Python could not order (a string
+ * and a number, two distinct plain objects) throw `TypeError`, as `<` does in
+ * Python; equal leading elements are never compared further than needed, so
+ * `[priority, payload]` only compares payloads when priorities tie.
+ */
+export function pythonCompare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  const ta = typeof a;
+  const tb = typeof b;
+  const numericA = ta === "number" || ta === "bigint" || ta === "boolean";
+  const numericB = tb === "number" || tb === "bigint" || tb === "boolean";
+  if (numericA && numericB) {
+    const x = ta === "boolean" ? Number(a) : (a as number);
+    const y = tb === "boolean" ? Number(b) : (b as number);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ta === "string" && tb === "string") return (a as string) < (b as string) ? -1 : 1;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = pythonCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  throw new TypeError(`'<' not supported between ${typeName(a)} ${describeValue(a)} and ${typeName(b)} ${describeValue(b)}; pass a compare option to PriorityQueue`);
+}
+
+/** A binary min-heap, the same algorithm as Python's heapq (so ties come out in the same order). */
+class HeapStore<T> implements Store<T> {
+  readonly #heap: T[] = [];
+  readonly #less: (a: T, b: T) => boolean;
+  constructor(compare: (a: T, b: T) => number) {
+    this.#less = (a, b) => compare(a, b) < 0;
+  }
+  get length(): number {
+    return this.#heap.length;
+  }
+  add(item: T): void {
+    const heap = this.#heap;
+    heap.push(item);
+    this.#siftDown(0, heap.length - 1);
+  }
+  take(): T {
+    const heap = this.#heap;
+    const last = heap.pop() as T;
+    if (heap.length === 0) return last;
+    const top = heap[0];
+    heap[0] = last;
+    this.#siftUp(0);
+    return top;
+  }
+  clear(): void {
+    this.#heap.length = 0;
+  }
+  toArray(): T[] {
+    return this.#heap.slice();
+  }
+  #siftDown(start: number, pos: number): void {
+    const heap = this.#heap;
+    const item = heap[pos];
+    while (pos > start) {
+      const parentPos = (pos - 1) >> 1;
+      const parent = heap[parentPos];
+      if (!this.#less(item, parent)) break;
+      heap[pos] = parent;
+      pos = parentPos;
+    }
+    heap[pos] = item;
+  }
+  #siftUp(pos: number): void {
+    const heap = this.#heap;
+    const end = heap.length;
+    const start = pos;
+    const item = heap[pos];
+    let child = 2 * pos + 1;
+    while (child < end) {
+      const right = child + 1;
+      if (right < end && !this.#less(heap[child], heap[right])) child = right;
+      heap[pos] = heap[child];
+      pos = child;
+      child = 2 * pos + 1;
+    }
+    heap[pos] = item;
+    this.#siftDown(start, pos);
+  }
+}
+
+/**
+ * A `Queue` that returns the smallest item first (asyncio's `PriorityQueue`),
+ * kept in a binary heap. Items are typically `[priority, data]` arrays, ordered
+ * like Python tuples; pass `compare` for anything else.
+ *
+ * ```ts
+ * const queue = new PriorityQueue<[number, string]>();
+ * queue.putNowait([2, "later"]);
+ * queue.putNowait([1, "first"]);
+ * queue.getNowait(); // [1, "first"]
+ * ```
+ *
+ * Errors: `put`/`putNowait` throw `TypeError` for items the comparison cannot order.
+ */
+export class PriorityQueue<T = unknown> extends Queue<T> {
+  static {
+    brand(this, "PriorityQueue");
+  }
+  constructor(options: PriorityQueueOptions<T> = {}) {
+    super(options);
+    const compare = options.compare ?? (pythonCompare as (a: T, b: T) => number);
+    if (typeof compare !== "function") throw new TypeError(`compare must be a function, got ${describeValue(compare)}`);
+    setStore(this, new HeapStore<T>(compare));
+  }
+}
