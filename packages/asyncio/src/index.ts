@@ -52,3 +52,30 @@ export {
   createEagerTaskFactory,
 } from "@asyncio-ts/tasks";
 export type { RunnerOptions, TaskConstructorOptions } from "@asyncio-ts/tasks";
+export {
+  Lock,
+  Event,
+  Condition,
+  Semaphore,
+  BoundedSemaphore,
+  Barrier,
+  Queue,
+  PriorityQueue,
+  LifoQueue,
+  pythonCompare,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  BrokenBarrierError,
+} from "@asyncio-ts/sync";
+export type {
+  Acquisition,
+  LockStatistics,
+  EventStatistics,
+  ConditionStatistics,
+  SemaphoreStatistics,
+  BarrierStatistics,
+  QueueOptions,
+  QueueStatistics,
+  PriorityQueueOptions,
+} from "@asyncio-ts/sync";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as asyncio from "asyncio-ts";
 import * as loop from "@asyncio-ts/loop";
 import * as tasks from "@asyncio-ts/tasks";
+import * as sync from "@asyncio-ts/sync";
 
 const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[] }> = {
   "@asyncio-ts/loop": {
@@ -14,6 +15,10 @@ const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[
   "@asyncio-ts/tasks": {
     module: tasks,
     names: ["Future", "Task", "CancelledError", "InvalidStateError", "createTask", "ensureFuture", "currentTask", "allTasks", "sleep", "run", "Runner", "isFuture", "iscoroutine"],
+  },
+  "@asyncio-ts/sync": {
+    module: sync,
+    names: ["Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier", "BrokenBarrierError", "Queue", "PriorityQueue", "LifoQueue", "QueueEmpty", "QueueFull", "QueueShutDown"],
   },
 };
 

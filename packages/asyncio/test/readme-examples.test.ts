@@ -1,6 +1,6 @@
-// Every ```ts example in the READMEs runs, exits cleanly and prints something.
+// Every complete ```ts program in the READMEs runs, exits cleanly and prints something.
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -10,11 +10,19 @@ const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..", "..");
 const scratch = join(here, "..", ".readme-examples");
-const readmes = ["README.md", "packages/loop/README.md", "packages/tasks/README.md", "packages/asyncio/README.md"];
+// The repository's README and every package's: each imports only what the
+// meta-package depends on, since the examples run from packages/asyncio.
+const readmes = [
+  "README.md",
+  ...readdirSync(join(repo, "packages"))
+    .map((folder) => `packages/${folder}/README.md`)
+    .filter((file) => existsSync(join(repo, file))),
+];
 
+/** The complete programs among a README's ts blocks: those with an import (the rest are fragments). */
 function examplesOf(file: string): string[] {
   const text = readFileSync(join(repo, file), "utf8");
-  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import\s/m.test(code));
 }
 
 mkdirSync(scratch, { recursive: true });
