@@ -1,0 +1,259 @@
+import type * as net from "node:net";
+import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
+import { RuntimeError } from "@asyncio-ts/loop";
+import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
+import { CancelledError, Future, sleep, type Task } from "@asyncio-ts/tasks";
+import { trackResource, untrackResource, type Closeable } from "./loop-close.js";
+import type { SocketTransport, ServerHooks } from "./transport.js";
+
+/** A listening socket of a `Server`. */
+export interface ServerSocket<A = [host: string, port: number]> {
+  /** `[host, port]` for TCP (port 0 at creation → the real port here); the path for a Unix socket. */
+  getsockname(): A;
+  /** The Node server behind it. */
+  readonly server: net.Server;
+}
+
+/** @internal How a Server accepts a connection (made by createServer). */
+export type Acceptor = (socket: net.Socket) => void;
+
+/**
+ * A listening server (asyncio's `Server`), from `startServer`,
+ * `startUnixServer` or `createServer`.
+ *
+ * `close()` stops listening (connections stay open); `waitClosed()` waits
+ * until the server is closed *and* every connection it accepted is gone;
+ * `closeClients()`/`abortClients()` (3.13) end those connections.
+ * `await using server = await startServer(...)` is `async with server:`
+ * (close, then wait closed); so is `server.use(async (server) => ...)`.
+ *
+ * Not meant for subclassing.
+ */
+export class Server<A = [host: string, port: number]> implements AsyncDisposable, ServerHooks, Closeable {
+  static {
+    brand(this, "Server");
+  }
+  readonly #loop: EventLoop;
+  #servers: net.Server[] | null;
+  readonly #sockets: readonly ServerSocket<A>[];
+  readonly #clients = new Set<SocketTransport>();
+  /** `waitClosed()` futures; null once closed with no client left. */
+  #waiters: Future<void>[] | null = [];
+  #serving = false;
+  #servingForever: Future<void> | null = null;
+  #accept: Acceptor | null = null;
+  /** Connections accepted by the OS before serving started: handed over by startServing(). */
+  #early: net.Socket[] = [];
+
+  /** @internal Made by createServer / createUnixServer. */
+  constructor(loop: EventLoop, servers: net.Server[], address: (server: net.Server) => A) {
+    this.#loop = loop;
+    this.#servers = servers;
+    this.#sockets = Object.freeze(
+      servers.map((server) => {
+        const name = address(server);
+        return Object.freeze({ server, getsockname: () => name });
+      }),
+    );
+    trackResource(loop, this);
+  }
+
+  /** @internal */
+  _setAcceptor(accept: Acceptor): void {
+    this.#accept = accept;
+  }
+
+  /** @internal A connection arrived (Node event handler). */
+  _incoming(socket: net.Socket): void {
+    if (this.#servers === null || this.#loop.isClosed()) {
+      socket.destroy();
+      return;
+    }
+    if (!this.#serving) {
+      socket.on("error", ignore);
+      this.#early.push(socket);
+      return;
+    }
+    this.#loop.callSoon(this.#accept!, socket);
+  }
+
+  /** @internal Starts accepting (createServer's default). */
+  _beginServing(): void {
+    this.#startServing();
+  }
+
+  /** @internal */
+  _attach(transport: SocketTransport): void {
+    this.#clients.add(transport);
+  }
+
+  /** @internal */
+  _detach(transport: SocketTransport): void {
+    this.#clients.delete(transport);
+    if (this.#clients.size === 0 && this.#servers === null) this.#wakeup();
+  }
+
+  #wakeup(): void {
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    if (waiters === null) return;
+    for (const waiter of waiters) if (!waiter.done()) waiter.setResult(undefined);
+  }
+
+  getLoop(): EventLoop {
+    return this.#loop;
+  }
+
+  isServing(): boolean {
+    return this.#serving;
+  }
+
+  /** The listening sockets; empty once closed. */
+  get sockets(): readonly ServerSocket<A>[] {
+    return this.#servers === null ? [] : this.#sockets;
+  }
+
+  #startServing(): void {
+    if (this.#serving || this.#servers === null) return;
+    this.#serving = true;
+    const early = this.#early;
+    this.#early = [];
+    for (const socket of early) {
+      socket.removeListener("error", ignore);
+      this.#loop.callSoon(this.#accept!, socket);
+    }
+  }
+
+  /** Stops listening. Accepted connections stay open (see `closeClients()`). Idempotent. */
+  close(): void {
+    const servers = this.#servers;
+    if (servers === null) return;
+    this.#servers = null;
+    untrackResource(this.#loop, this);
+    for (const server of servers) server.close(ignore);
+    for (const socket of this.#early) socket.destroy();
+    this.#early = [];
+    this.#serving = false;
+    const forever = this.#servingForever;
+    if (forever !== null && !forever.done()) {
+      forever.cancel();
+      this.#servingForever = null;
+    }
+    if (this.#clients.size === 0) this.#wakeup();
+  }
+
+  /** Closes every connection the server accepted (after flushing what they buffered). */
+  closeClients(): void {
+    for (const transport of [...this.#clients]) transport.close();
+  }
+
+  /** Closes every connection the server accepted at once, dropping buffered data. */
+  abortClients(): void {
+    for (const transport of [...this.#clients]) transport.abort();
+  }
+
+  /** Starts accepting connections (for a server made with `startServing: false`), then yields one iteration. */
+  startServing(): Future<void> {
+    this.#startServing();
+    return sleep(0);
+  }
+
+  /**
+   * Accepts connections until cancelled; then closes the server and waits for
+   * its connections to go before the `CancelledError` propagates.
+   *
+   * Errors: `RuntimeError` if already serving forever, or closed.
+   */
+  serveForever(): Future<void> {
+    if (this.#servingForever !== null) throw new RuntimeError(`server ${String(this)} is already being awaited on serveForever()`);
+    if (this.#servers === null) throw new RuntimeError(`server ${String(this)} is closed`);
+    this.#startServing();
+    const forever = (this.#servingForever = new Future<void>({ loop: this.#loop }));
+    return this.#loop.createTask(async () => {
+      try {
+        await forever;
+      } catch (error) {
+        if (error instanceof CancelledError) {
+          try {
+            this.close();
+            await this.waitClosed();
+          } finally {
+            // eslint-disable-next-line no-unsafe-finally -- asyncio re-raises the CancelledError here
+            throw error;
+          }
+        }
+        throw error;
+      } finally {
+        if (this.#servingForever === forever) this.#servingForever = null;
+      }
+    }) as Task<void>;
+  }
+
+  /**
+   * Waits until the server is closed and every connection it accepted has
+   * been dropped (3.12.1 semantics), in either order.
+   *
+   * Cancellation: only this wait is cancelled.
+   */
+  waitClosed(): Future<void> {
+    const waiter = new Future<void>({ loop: this.#loop });
+    if (this.#waiters === null) waiter.setResult(undefined);
+    else {
+      const waiters = this.#waiters;
+      waiters.push(waiter);
+      waiter.addDoneCallback(() => {
+        const i = waiters.indexOf(waiter);
+        if (i !== -1) waiters.splice(i, 1);
+      });
+    }
+    return waiter;
+  }
+
+  /**
+   * `async with server:` as a callback: runs `body(server)` in a task, then
+   * closes the server and waits until it is closed, whatever the body did.
+   *
+   * Cancellation: cancelling the returned task cancels the body; the server is
+   * closed all the same.
+   */
+  use<T>(body: (server: this) => Coroutine<T> | PromiseLike<T> | T): Task<T> {
+    if (typeof body !== "function") throw new TypeError(`use() takes a function (server) => ..., got ${describeValue(body)}`);
+    return this.#loop.createTask(async () => {
+      try {
+        const result = body(this) as unknown;
+        if (isGenerator(result)) return (await this.#loop.createTask(result as Coroutine<T>)) as T;
+        return (await result) as T;
+      } finally {
+        this.close();
+        await this.waitClosed();
+      }
+    }) as Task<T>;
+  }
+
+  /** `await using server = ...`: close, then wait until closed. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve(this.waitClosed());
+  }
+
+  /** @internal The loop closed with the server open. */
+  _destroyOnLoopClose(): void {
+    const servers = this.#servers;
+    this.#servers = null;
+    this.#serving = false;
+    for (const server of servers ?? []) server.close(ignore);
+    for (const socket of this.#early) socket.destroy();
+    this.#early = [];
+  }
+
+  toString(): string {
+    const names = this.#sockets.map((s) => JSON.stringify(s.getsockname())).join(", ");
+    return `<Server sockets=(${this.#servers === null ? "" : names})>`;
+  }
+}
+
+function isGenerator(value: unknown): boolean {
+  return value !== null && typeof value === "object" && typeof (value as Generator).next === "function" && typeof (value as Generator).throw === "function";
+}
+
+function ignore(): void {}

@@ -1,0 +1,157 @@
+import type { EventLoop } from "@asyncio-ts/loop";
+import { Future, type Task } from "@asyncio-ts/tasks";
+import { ConnectionResetError } from "./errors.js";
+import type { Protocol } from "./protocol.js";
+import type { StreamReader } from "./stream-reader.js";
+import { StreamWriter } from "./stream-writer.js";
+import type { SocketTransport, Transport } from "./transport.js";
+
+/** What `startServer` calls for each connection. */
+export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
+
+/**
+ * asyncio's `FlowControlMixin`: turns `pauseWriting`/`resumeWriting` into
+ * `drain()` waits.
+ *
+ * Invariants: `#paused` is true between `pauseWriting()` and
+ * `resumeWriting()`; `#drainWaiters` are the pending `drain()` futures,
+ * completed on resume or on connection loss.
+ */
+export class FlowControlProtocol {
+  /** @internal */ readonly _loop: EventLoop;
+  #paused = false;
+  readonly #drainWaiters = new Set<Future<void>>();
+  #connectionLost = false;
+
+  constructor(loop: EventLoop) {
+    this._loop = loop;
+  }
+
+  pauseWriting(): void {
+    this.#paused = true;
+  }
+
+  resumeWriting(): void {
+    this.#paused = false;
+    for (const waiter of this.#drainWaiters) if (!waiter.done()) waiter.setResult(undefined);
+  }
+
+  connectionLost(exc: Error | null): void {
+    this.#connectionLost = true;
+    if (!this.#paused) return;
+    for (const waiter of this.#drainWaiters) {
+      if (waiter.done()) continue;
+      if (exc === null) waiter.setResult(undefined);
+      else waiter.setException(exc);
+    }
+  }
+
+  /** @internal What `drain()` waits for: resumes writing, or the connection lost. */
+  _drainHelper(): Future<void> {
+    const waiter = new Future<void>({ loop: this._loop });
+    if (this.#connectionLost) {
+      waiter.setException(new ConnectionResetError("Connection lost"));
+    } else if (!this.#paused) {
+      waiter.setResult(undefined);
+    } else {
+      this.#drainWaiters.add(waiter);
+      waiter.addDoneCallback(() => this.#drainWaiters.delete(waiter));
+    }
+    return waiter;
+  }
+}
+
+/**
+ * asyncio's `StreamReaderProtocol`: the protocol under a reader/writer pair.
+ * It feeds the reader, and for `startServer` makes the writer and runs the
+ * client callback in a task of its own.
+ */
+export class StreamReaderProtocol extends FlowControlProtocol implements Protocol {
+  #reader: StreamReader | null;
+  #writer: StreamWriter | null = null;
+  #transport: Transport | null = null;
+  readonly #clientConnected: ClientConnectedCallback | null;
+  #overTls = false;
+  /** Done when the connection is lost: what `writer.waitClosed()` waits for. */
+  readonly #closed: Future<void>;
+  /** @internal The task running the client callback. */
+  _task: Task<unknown> | null = null;
+
+  constructor(reader: StreamReader | null, clientConnected: ClientConnectedCallback | null, loop: EventLoop) {
+    super(loop);
+    this.#reader = reader;
+    this.#clientConnected = clientConnected;
+    this.#closed = new Future<void>({ loop });
+  }
+
+  /** @internal */
+  _isServerSide(): boolean {
+    return this.#clientConnected !== null;
+  }
+
+  /** @internal After startTls: the writer's new transport. */
+  _replaceWriter(writer: StreamWriter): void {
+    this.#writer = writer;
+    this.#transport = writer.transport;
+    this.#overTls = (writer.transport as SocketTransport)._isTls?.() ?? false;
+  }
+
+  connectionMade(transport: Transport): void {
+    this.#transport = transport;
+    const reader = this.#reader;
+    reader?._setTransport(transport);
+    this.#overTls = (transport as SocketTransport)._isTls?.() ?? false;
+    const callback = this.#clientConnected;
+    if (callback === null) return;
+    const writer = (this.#writer = new StreamWriter(transport, this, reader, this._loop));
+    // Each connection in its own task: a sync function, an async function or a generator function.
+    const task = this._loop.createTask((() => callback(reader!, writer)) as () => PromiseLike<unknown>) as Task<unknown>;
+    this._task = task;
+    task.addDoneCallback((t) => {
+      if (t.cancelled()) {
+        transport.close();
+        return;
+      }
+      const exc = t.exception();
+      if (exc !== undefined) {
+        this._loop.callExceptionHandler({ message: "Unhandled exception in client_connected_cb", exception: exc, transport });
+        transport.close();
+      }
+    });
+  }
+
+  override connectionLost(exc: Error | null): void {
+    const reader = this.#reader;
+    if (reader !== null) {
+      if (exc === null) reader.feedEof();
+      else reader.setException(exc);
+    }
+    if (!this.#closed.done()) {
+      if (exc === null) this.#closed.setResult(undefined);
+      else {
+        this.#closed.setException(exc);
+        this.#closed.exception(); // retrieved: waitClosed() is optional
+      }
+    }
+    super.connectionLost(exc);
+    this.#reader = null;
+    this.#writer = null;
+    this._task = null;
+    this.#transport = null;
+  }
+
+  dataReceived(data: Buffer): void {
+    this.#reader?._feed(data);
+  }
+
+  eofReceived(): boolean {
+    this.#reader?.feedEof();
+    // Over TLS asyncio closes anyway (no half-close); say so instead of warning.
+    return !this.#overTls;
+  }
+
+  /** @internal */
+  _closeWaiter(): Future<void> {
+    return this.#closed;
+  }
+}

@@ -1,0 +1,135 @@
+// The transport/protocol layer (asyncio's create_connection / create_server).
+import { sleep } from "@asyncio-ts/tasks";
+import { createConnection, createServer, type Protocol, type Transport } from "@asyncio-ts/streams/lowlevel";
+import { describe, expect, it } from "vitest";
+import { HOST, runLoop } from "./helpers.js";
+import { currentTask } from "@asyncio-ts/tasks";
+
+class Recorder implements Protocol {
+  events: string[] = [];
+  transport: Transport | null = null;
+  constructor(readonly echo = false, readonly keepOpen = false) {}
+  connectionMade(transport: Transport): void {
+    this.transport = transport;
+    this.events.push(`made task=${currentTask() === null ? "none" : "some"}`);
+  }
+  dataReceived(data: Buffer): void {
+    this.events.push(`data ${String(data)}`);
+    if (this.echo) this.transport!.write(data);
+  }
+  eofReceived(): boolean {
+    this.events.push("eof");
+    return this.keepOpen;
+  }
+  connectionLost(exc: Error | null): void {
+    this.events.push(`lost ${exc === null ? "null" : exc.message}`);
+  }
+  pauseWriting(): void {
+    this.events.push("pauseWriting");
+  }
+  resumeWriting(): void {
+    this.events.push("resumeWriting");
+  }
+}
+
+describe("transports and protocols", () => {
+  it("protocol callbacks run as loop callbacks, in order: made, data, eof, lost", async () => {
+    const [client, served] = await runLoop(async () => {
+      const served: Recorder[] = [];
+      const server = await createServer(() => {
+        const p = new Recorder(true, true);
+        served.push(p);
+        return p;
+      }, HOST, 0);
+      const [, port] = server.sockets[0].getsockname();
+      const [transport, protocol] = await createConnection(() => new Recorder(), HOST, port);
+      expect(protocol.transport).toBe(transport);
+      transport.write("ping");
+      await sleep(0.05);
+      transport.writeEof();
+      await sleep(0.05);
+      served[0].transport!.close();
+      await sleep(0.05);
+      server.close();
+      await server.waitClosed();
+      return [protocol.events, served[0].events];
+    });
+    expect(client).toEqual(["made task=none", "data ping", "eof", "lost null"]);
+    expect(served).toEqual(["made task=none", "data ping", "eof", "lost null"]);
+  });
+
+  it("pauseReading stops dataReceived until resumeReading; nothing is lost", async () => {
+    const events = await runLoop(async () => {
+      const server = await createServer(() => new Recorder(true, true), HOST, 0);
+      const [, port] = server.sockets[0].getsockname();
+      const [transport, protocol] = await createConnection(() => new Recorder(), HOST, port);
+      transport.pauseReading();
+      expect(transport.isReading()).toBe(false);
+      transport.write("a");
+      await sleep(0.05);
+      transport.write("b");
+      await sleep(0.05);
+      const whilePaused = [...protocol.events];
+      transport.resumeReading();
+      await sleep(0.05);
+      transport.close();
+      await sleep(0.01);
+      server.closeClients();
+      server.close();
+      await server.waitClosed();
+      return { whilePaused, after: protocol.events.join(",") };
+    });
+    expect(events.whilePaused).toEqual(["made task=none"]);
+    expect(events.after.replace("data ab", "data a,data b")).toBe("made task=none,data a,data b,lost null");
+  });
+
+  it("write buffer limits drive pauseWriting / resumeWriting", async () => {
+    const events = await runLoop(async () => {
+      const server = await createServer(() => ({ dataReceived() {} }), HOST, 0);
+      const [, port] = server.sockets[0].getsockname();
+      const [transport, protocol] = await createConnection(() => new Recorder(), HOST, port);
+      transport.setWriteBufferLimits(4, 0);
+      expect(transport.getWriteBufferLimits()).toEqual([0, 4]);
+      expect(() => transport.setWriteBufferLimits(1, 2)).toThrow(RangeError);
+      transport.write("0123456789"); // written to the kernel at once: no pause
+      expect(transport.getWriteBufferSize()).toBe(0);
+      transport.write(Buffer.alloc(16 * 1024 * 1024)); // more than the kernel takes: pause, until the peer has read it
+      expect(transport.getWriteBufferSize()).toBeGreaterThan(4);
+      for (let i = 0; i < 200 && !protocol.events.includes("resumeWriting"); i++) await sleep(0.01);
+      transport.abort();
+      await sleep(0.01);
+      server.abortClients();
+      server.close();
+      await server.waitClosed();
+      return protocol.events;
+    });
+    expect(events).toEqual(["made task=none", "pauseWriting", "resumeWriting", "lost null"]);
+  });
+
+  it("an exception in dataReceived is reported and closes the transport", async () => {
+    const errors = await runLoop(async ({ errors }) => {
+      const server = await createServer(() => new Recorder(true), HOST, 0);
+      const [, port] = server.sockets[0].getsockname();
+      const lost: (Error | null)[] = [];
+      const [transport] = await createConnection(
+        () => ({
+          dataReceived() {
+            throw new Error("bad protocol");
+          },
+          connectionLost: (exc: Error | null) => void lost.push(exc),
+        }),
+        HOST,
+        port,
+      );
+      transport.write("x");
+      await sleep(0.05);
+      expect(transport.isClosing()).toBe(true);
+      expect(lost).toHaveLength(1);
+      server.closeClients();
+      server.close();
+      await server.waitClosed();
+      return errors;
+    });
+    expect(errors.map((e) => e.message)).toEqual(["Fatal error: protocol.dataReceived() call failed."]);
+  });
+});
