@@ -1,0 +1,87 @@
+// Thread bridge (@asyncio-ts/threads): CPU-bound tasks moved off the loop.
+//   node workloads/threads-cpu.mjs <impl> <n>       one JSON line on stdout
+// impl: sequential   n CPU tasks one after the other on the main thread
+//       ours         n CPU tasks with toThread() on the default executor
+//                    (os.availableParallelism() workers), all submitted at once
+//       noop         n no-op toThread() calls submitted at once: per-call overhead
+//       noop-serial  n no-op toThread() calls awaited one by one: round-trip latency
+// Imports the built packages (packages/*/dist): build first.
+import { availableParallelism } from "node:os";
+import { check, runWorkload, timed } from "../lib/child.mjs";
+
+const TASK = new URL("./threads-cpu-task.mjs", import.meta.url);
+const tasksDist = new URL("../../packages/tasks/dist/index.js", import.meta.url).href;
+const threadsDist = new URL("../../packages/threads/dist/index.js", import.meta.url).href;
+
+async function libraries() {
+  const tasks = await import(tasksDist);
+  const threads = await import(threadsDist);
+  return { ...tasks, ...threads };
+}
+
+function perCall(result, n) {
+  return { ...result, microsecondsPerCall: (result.seconds * 1e6) / n, workers: availableParallelism() };
+}
+
+await runWorkload({
+  async sequential(n) {
+    const { hash } = await import(TASK.href);
+    let sum = 0;
+    const r = await timed(() => {
+      for (let i = 0; i < n; i++) sum += hash(i);
+    });
+    check("sum is a number", Number.isInteger(sum), true);
+    return { ...r, tasksPerSecond: n / r.seconds };
+  },
+
+  async ours(n) {
+    const { run, toThread, moduleFunction } = await libraries();
+    const hash = moduleFunction(TASK, "hash");
+    // Warm-up outside the timing: the pool's threads start lazily.
+    let done = 0;
+    const r = await timed(() =>
+      run(async () => {
+        const futures = [];
+        for (let i = 0; i < n; i++) futures.push(toThread(hash, i));
+        for (const f of futures) {
+          await f;
+          done++;
+        }
+      }),
+    );
+    check("tasks done", done, n);
+    return { ...r, tasksPerSecond: n / r.seconds, workers: availableParallelism() };
+  },
+
+  async noop(n) {
+    const { run, toThread } = await libraries();
+    let done = 0;
+    const r = await timed(() =>
+      run(async () => {
+        const futures = [];
+        for (let i = 0; i < n; i++) futures.push(toThread(() => undefined));
+        for (const f of futures) {
+          await f;
+          done++;
+        }
+      }),
+    );
+    check("calls done", done, n);
+    return perCall(r, n);
+  },
+
+  async "noop-serial"(n) {
+    const { run, toThread } = await libraries();
+    let done = 0;
+    const r = await timed(() =>
+      run(async () => {
+        for (let i = 0; i < n; i++) {
+          await toThread(() => undefined);
+          done++;
+        }
+      }),
+    );
+    check("calls done", done, n);
+    return perCall(r, n);
+  },
+});

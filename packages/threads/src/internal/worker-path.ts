@@ -1,0 +1,34 @@
+import { pathToFileURL } from "node:url";
+
+/**
+ * Where the worker entry is. The built package ships it as dist/worker.js next
+ * to index.js (ESM) and index.cjs (CJS, where `__filename` is defined). When
+ * this module runs from its TypeScript source (tests and examples under the
+ * "asyncio-ts-source" condition), Node cannot load TypeScript in a worker
+ * thread, so the built entry in ../../dist is used: build the package first.
+ */
+export function workerEntry(): URL {
+  const here = typeof __filename === "string" ? pathToFileURL(__filename).href : import.meta.url;
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) return new URL("../../dist/worker.js", here);
+  return new URL("./worker.js", here);
+}
+
+/**
+ * The worker's Node options: the parent's, without our source condition,
+ * which would make the worker resolve our packages to TypeScript it cannot
+ * load.
+ */
+export function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--conditions=asyncio-ts-source" || arg === "-C=asyncio-ts-source") continue;
+    if ((arg === "--conditions" || arg === "-C") && argv[i + 1] === "asyncio-ts-source") {
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
