@@ -79,3 +79,65 @@ export type {
   QueueStatistics,
   PriorityQueueOptions,
 } from "@asyncio-ts/sync";
+export {
+  gather,
+  wait,
+  waitFor,
+  shield,
+  asCompleted,
+  timeout,
+  timeoutAt,
+  Timeout,
+  TaskGroup,
+  taskGroup,
+  ExceptionGroup,
+  TimeoutError,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+} from "@asyncio-ts/combinators";
+export type {
+  AwaitableResult,
+  GatherOptions,
+  GatherResults,
+  ReturnWhen,
+  WaitOptions,
+  AsCompleted,
+  AsCompletedOptions,
+  ScopeBody,
+  ExceptionCondition,
+} from "@asyncio-ts/combinators";
+export {
+  openConnection,
+  startServer,
+  openUnixConnection,
+  startUnixServer,
+  StreamReader,
+  StreamWriter,
+  Server,
+  IncompleteReadError,
+  LimitOverrunError,
+  ConnectionResetError,
+} from "@asyncio-ts/streams";
+export type {
+  OpenConnectionOptions,
+  StartServerOptions,
+  OpenUnixConnectionOptions,
+  StreamReaderOptions,
+  ServerSocket,
+  ClientConnectedCallback,
+  StartTlsOptions,
+  ClientTlsOption,
+} from "@asyncio-ts/streams";
+export {
+  toThread,
+  ThreadPoolExecutor,
+  ConcurrentFuture,
+  wrapFuture,
+  runCoroutineThreadsafe,
+  callSoonThreadsafe,
+  moduleFunction,
+  transfer,
+  threadSignal,
+} from "@asyncio-ts/threads";
+export type { ThreadPoolExecutorOptions, ModuleFunction, ModuleCoroutine, Transfer } from "@asyncio-ts/threads";

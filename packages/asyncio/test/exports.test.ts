@@ -5,6 +5,9 @@ import * as asyncio from "asyncio-ts";
 import * as loop from "@asyncio-ts/loop";
 import * as tasks from "@asyncio-ts/tasks";
 import * as sync from "@asyncio-ts/sync";
+import * as combinators from "@asyncio-ts/combinators";
+import * as streams from "@asyncio-ts/streams";
+import * as threads from "@asyncio-ts/threads";
 
 const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[] }> = {
   "@asyncio-ts/loop": {
@@ -15,6 +18,18 @@ const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[
   "@asyncio-ts/tasks": {
     module: tasks,
     names: ["Future", "Task", "CancelledError", "InvalidStateError", "createTask", "ensureFuture", "currentTask", "allTasks", "sleep", "run", "Runner", "isFuture", "iscoroutine"],
+  },
+  "@asyncio-ts/combinators": {
+    module: combinators,
+    names: ["gather", "wait", "waitFor", "shield", "asCompleted", "timeout", "timeoutAt", "Timeout", "TaskGroup", "taskGroup", "ExceptionGroup", "TimeoutError", "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"],
+  },
+  "@asyncio-ts/streams": {
+    module: streams,
+    names: ["openConnection", "startServer", "openUnixConnection", "startUnixServer", "StreamReader", "StreamWriter", "Server", "IncompleteReadError", "LimitOverrunError"],
+  },
+  "@asyncio-ts/threads": {
+    module: threads,
+    names: ["toThread", "ThreadPoolExecutor", "wrapFuture", "runCoroutineThreadsafe"],
   },
   "@asyncio-ts/sync": {
     module: sync,

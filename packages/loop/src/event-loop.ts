@@ -16,6 +16,7 @@ import type {
 } from "./interfaces.js";
 import { RuntimeError } from "./runtime-error.js";
 import { TimerHeap } from "./timer-heap.js";
+import { runCloseHooks } from "./close-hooks.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
 import { describeValue } from "./describe.js";
 
@@ -310,7 +311,7 @@ export class EventLoop {
     if (this.#running) throw new RuntimeError("Cannot close a running event loop");
     if (this.#closed) return;
     this.#closed = true;
-    (G.slots.onLoopClose as ((loop: EventLoop) => void) | undefined)?.(this);
+    runCloseHooks(this);
     this.#ready.length = 0;
     for (const t of this.#timers.clear()) t._scheduled = false;
     this.#cancelledTimers = 0;

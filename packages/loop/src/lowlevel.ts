@@ -11,3 +11,4 @@ export { describeValue, isThenable } from "./describe.js";
 export { afterMicrotasks, scheduleMacrotask } from "./host.js";
 export type { FutureFactory } from "./interfaces.js";
 export type { Runnable, TimerEntry } from "./runnable.js";
+export { onLoopClose } from "./close-hooks.js";

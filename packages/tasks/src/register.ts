@@ -1,5 +1,5 @@
 import type { Awaitable, Coroutine, EventLoop, TaskOptions } from "@asyncio-ts/loop";
-import { globalState } from "@asyncio-ts/loop/lowlevel";
+import { globalState, onLoopClose } from "@asyncio-ts/loop/lowlevel";
 import { ensureFuture } from "./ensure-future.js";
 import { Future } from "./future.js";
 import { dropLoopTasks } from "./registry.js";
@@ -17,9 +17,9 @@ export function registerWithLoop(): void {
     ensureFuture: <T>(awaitable: Awaitable<T>, loop: EventLoop) => ensureFuture(awaitable, { loop }),
   };
   // A closing loop destroys its pending tasks: say so, as asyncio does when they are collected.
-  state.slots.onLoopClose ??= (loop: EventLoop) => {
+  onLoopClose("tasks.pendingTasks", (loop: EventLoop) => {
     for (const task of dropLoopTasks(loop)) {
       loop.callExceptionHandler({ message: "Task was destroyed but it is pending!", task });
     }
-  };
+  });
 }
