@@ -1,0 +1,7 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  resolve: { conditions: ["asyncio-ts-source"] },
+  ssr: { resolve: { conditions: ["asyncio-ts-source"] } },
+  test: { name: "http-status", include: ["test/**/*.test.ts"] },
+});
