@@ -212,15 +212,16 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    const promise = new Promise<R1 | R2>(captureResolvers);
-    const resolve = capturedResolve!;
-    const reject = capturedReject!;
-    capturedResolve = capturedReject = null;
     const onFulfilled = typeof onfulfilled === "function" ? (onfulfilled as (value: unknown) => unknown) : null;
     const onRejected = typeof onrejected === "function" ? onrejected : null;
+    let settled: Promise<unknown>;
     if (this._state === PENDING) {
       const task = awaitingTask(this._loop);
       if (task !== (this as unknown)) {
+        const promise = new Promise<R1 | R2>(captureResolvers);
+        const resolve = capturedResolve!;
+        const reject = capturedReject!;
+        capturedResolve = capturedReject = null;
         this._addEntry(new AwaitWaiter(task, resolve, reject, onFulfilled, onRejected));
         if (task !== null) {
           // Cancelling the awaiting async task now cancels this future (CONTRACT §2).
@@ -229,18 +230,19 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
         }
         return promise;
       }
-      reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
+      settled = Promise.reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
     } else if (this._state === FINISHED) {
-      resolve(this._result);
+      settled = Promise.resolve(this._result);
     } else {
       try {
         this.result();
+        settled = Promise.resolve(undefined);
       } catch (error) {
-        reject(error);
+        settled = Promise.reject(error);
       }
     }
     // Settled already: the callbacks must still run asynchronously, as promises' do.
-    return onFulfilled === null && onRejected === null ? promise : promise.then(onFulfilled as never, onRejected as never);
+    return (onFulfilled === null && onRejected === null ? settled : settled.then(onFulfilled, onRejected)) as Promise<R1 | R2>;
   }
 
   /** `yield* future` in a generator coroutine. */
