@@ -65,7 +65,6 @@ export class ExceptionGroup extends AggregateError {
 }
 
 /** What `split()` and `subgroup()` match: a predicate, or an error class. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class
 export type ExceptionCondition = ((error: unknown) => boolean) | (abstract new (...args: never[]) => unknown);
 
 function toPredicate(condition: ExceptionCondition): (error: unknown) => boolean {

@@ -20,8 +20,7 @@ import { runCloseHooks } from "./close-hooks.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
 import { describeValue } from "./describe.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
 
 export interface EventLoopOptions {
   /** The loop's time source; `new VirtualClock()` for deterministic tests. */

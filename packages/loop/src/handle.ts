@@ -2,8 +2,7 @@ import { brand } from "./brand.js";
 import type { EventLoop } from "./event-loop.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks take any arguments
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
 
 /**
  * A callback scheduled on a loop (asyncio's `Handle`), returned by `callSoon`.
@@ -55,7 +54,8 @@ export class Handle implements Runnable {
 
   /** @internal */
   _run(): void {
-    const callback = this._callback as AnyFunction;
+    // Called with the arguments it was scheduled with.
+    const callback = this._callback as (...args: unknown[]) => unknown;
     if (this._args === undefined) callback.call(this._thisArg, this._arg);
     else callback.apply(this._thisArg, this._args);
   }

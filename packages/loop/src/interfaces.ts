@@ -17,8 +17,7 @@ export interface FutureLike<T = unknown> {
 }
 
 /** A coroutine of either kind (CONTRACT §1): an uncalled async function or a generator object. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generator's TNext is whatever we send
-export type GeneratorCoroutine<T> = Generator<unknown, T, any>;
+export type GeneratorCoroutine<T> = Generator<unknown, T, unknown>;
 export type AsyncCoroutine<T> = () => PromiseLike<T> | GeneratorCoroutine<T>;
 export type Coroutine<T> = AsyncCoroutine<T> | GeneratorCoroutine<T>;
 
@@ -46,8 +45,7 @@ export interface FutureFactory {
 /** A pool that runs functions off the loop (asyncio's `concurrent.futures.Executor`). */
 export interface Executor {
   /** Starts `fn(...args)`; the returned future or promise settles with its outcome. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- executors accept any function
-  submit<T>(fn: (...args: any[]) => T | PromiseLike<T>, ...args: unknown[]): FutureLike<T> | PromiseLike<T>;
+  submit<T>(fn: (...args: never[]) => T | PromiseLike<T>, ...args: unknown[]): FutureLike<T> | PromiseLike<T>;
   /** Stops accepting work; with `wait`, settles once running work has finished. */
   shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): void | PromiseLike<void>;
 }

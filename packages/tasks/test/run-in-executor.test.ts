@@ -13,7 +13,7 @@ describe("executors", () => {
     const executor: Executor = {
       submit: (fn, ...args) => {
         calls.push(args);
-        return Promise.resolve(fn(...args));
+        return Promise.resolve((fn as (...a: unknown[]) => unknown)(...args)) as never;
       },
       shutdown: () => undefined,
     };

@@ -4,8 +4,8 @@ import { workerContext } from "./internal/worker-context.js";
 import { isModuleFunction, type ModuleFunction } from "./module-function.js";
 import { unwrapTransfers } from "./transfer.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
+type UntypedFunction = (...args: unknown[]) => unknown;
 
 /**
  * From a pool worker: schedules `callback(...args)` on the loop that submitted
@@ -23,7 +23,7 @@ type AnyFunction = (...args: any[]) => unknown;
  * callSoonThreadsafe(progress, 50);
  * ```
  */
-export function callSoonThreadsafe<F extends AnyFunction>(callback: ModuleFunction<F>, ...args: Parameters<F>): void {
+export function callSoonThreadsafe<F extends AnyFunction = UntypedFunction>(callback: ModuleFunction<F>, ...args: Parameters<F>): void {
   const context = workerContext();
   if (context === null) {
     throw new RuntimeError("callSoonThreadsafe() from @asyncio-ts/threads is for worker threads; on the loop's thread call loop.callSoonThreadsafe(callback, ...args)");

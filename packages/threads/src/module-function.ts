@@ -6,8 +6,9 @@ import { describeValue } from "@asyncio-ts/loop/lowlevel";
 const MODULE_FUNCTION = Symbol.for("asyncio-ts.threads.ModuleFunction");
 const MODULE_COROUTINE = Symbol.for("asyncio-ts.threads.ModuleCoroutine");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
+/** What an untyped `moduleFunction(url, name)` accepts. */
+type UntypedFunction = (...args: unknown[]) => unknown;
 
 /**
  * A function named by where it lives: a module URL and an export name. It can
@@ -15,7 +16,7 @@ type AnyFunction = (...args: any[]) => unknown;
  * import anything and use any module-level state of its own. Calling it in
  * this thread imports the module here and calls the export.
  */
-export interface ModuleFunction<F extends AnyFunction = AnyFunction> {
+export interface ModuleFunction<F extends AnyFunction = UntypedFunction> {
   (...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>;
   /** The module's URL (`file:` for local files). */
   readonly moduleUrl: string;
@@ -54,14 +55,14 @@ export interface ModuleCoroutine<T = unknown> {
  * const hashFile = moduleFunction<(path: string) => string>(new URL("./hash.js", import.meta.url), "hashFile");
  * ```
  */
-export function moduleFunction<F extends AnyFunction = AnyFunction>(url: string | URL, exportName = "default"): ModuleFunction<F> {
+export function moduleFunction<F extends AnyFunction = UntypedFunction>(url: string | URL, exportName = "default"): ModuleFunction<F> {
   const moduleUrl = normaliseModuleUrl(url);
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(`moduleFunction() export name must be a non-empty string, got ${describeValue(exportName)}`);
   }
   const local = async (...args: unknown[]): Promise<unknown> => {
     const fn = await importExport(moduleUrl, exportName);
-    return fn(...args);
+    return (fn as (...a: unknown[]) => unknown)(...args);
   };
   Object.defineProperty(local, "name", { value: exportName });
   Object.defineProperties(local, {

@@ -23,8 +23,7 @@ import { workerEntry, workerExecArgv } from "./internal/worker-path.js";
 import { TimeoutError } from "@asyncio-ts/combinators";
 import { unwrapTransfers } from "./transfer.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
 
 export interface ThreadPoolExecutorOptions {
   /** How many worker threads at most; default `os.availableParallelism()`. */

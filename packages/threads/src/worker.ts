@@ -24,8 +24,7 @@ import { setWorkerContext, type WorkerContext } from "./internal/worker-context.
 import { importExport } from "./module-function.js";
 import { isTransfer, transfer } from "./transfer.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- user functions
-type AnyFunction = (...args: any[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
 
 const setup = (workerData as { asyncioTs: WorkerSetup }).asyncioTs;
 const port = setup.port;
@@ -81,7 +80,7 @@ async function runCall(message: CallMessage): Promise<void> {
   let value: unknown;
   try {
     const fn = spec.kind === "source" ? compile(spec) : await importExport(spec.url, spec.exportName);
-    value = fn.apply({ signal, transfer }, message.args);
+    value = (fn as (...a: unknown[]) => unknown).apply({ signal, transfer }, message.args);
     if (value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function") {
       value = await value;
     }

@@ -60,7 +60,7 @@ export function serveCoroutine(loop: EventLoop | null, request: CoroutineMessage
         loop.callSoonThreadsafe(() => {
           if (cancelled) return reply({ ok: false, cancelled: true });
           try {
-            task = loop.createTask(() => fn(...request.args) as PromiseLike<unknown>) as Task<unknown>;
+            task = loop.createTask(() => (fn as (...a: unknown[]) => unknown)(...request.args) as PromiseLike<unknown>) as Task<unknown>;
           } catch (error) {
             return reply({ ok: false, error: serializeError(error) });
           }
@@ -89,7 +89,7 @@ export function serveCallback(loop: EventLoop | null, request: CallbackMessage):
   }
   importExport(request.url, request.exportName).then(
     (fn) => {
-      if (!loop.isClosed()) loop.callSoonThreadsafe(fn, ...request.args);
+      if (!loop.isClosed()) loop.callSoonThreadsafe(fn as (...a: unknown[]) => unknown, ...request.args);
     },
     (error: unknown) => {
       if (!loop.isClosed()) loop.callExceptionHandler({ message: "callSoonThreadsafe() from a worker thread failed", exception: error });
