@@ -40,7 +40,7 @@ export interface ModuleCoroutine<T = unknown> {
 
 /**
  * Names a function exported by a module, so it can run in a worker thread:
- * `toThread(moduleFunction(new URL("./work.js", import.meta.url), "hash"), data)`.
+ * `toThread(moduleFunction(new URL("./jobs.js", import.meta.url), "hash"), data)`.
  *
  * `url` is a `URL`, a URL string (`file:`, `data:`), or an absolute file path;
  * resolve package names first (`import.meta.resolve("pkg")`). `exportName`

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { moduleFunction, type ModuleFunction } from "@asyncio-ts/threads";
 
-export const WORK = new URL("./fixtures/work.mjs", import.meta.url);
+export const WORK = new URL("./fixtures/jobs.mjs", import.meta.url);
 export const MAIN_SIDE = new URL("./fixtures/main-side.mjs", import.meta.url);
 export const WORK_PATH = fileURLToPath(WORK);
 

@@ -16,7 +16,7 @@ describe("moduleFunction", () => {
 
   it("a missing module, a relative path or a bad name fail at the call", () => {
     expect(() => moduleFunction(new URL("./fixtures/missing.mjs", import.meta.url), "x")).toThrow(/no module at/);
-    expect(() => moduleFunction("./fixtures/work.mjs", "add")).toThrow(/relative path/);
+    expect(() => moduleFunction("./fixtures/jobs.mjs", "add")).toThrow(/relative path/);
     expect(() => moduleFunction("some-package", "add")).toThrow(TypeError);
     expect(() => moduleFunction(WORK, "")).toThrow(TypeError);
     expect(() => moduleFunction(42 as never)).toThrow(TypeError);
