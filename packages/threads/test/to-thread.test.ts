@@ -100,7 +100,7 @@ describe("toThread: data", () => {
       expect(error.message).toBe("custom failure");
       expect(error.code).toBe("E_CUSTOM");
       expect(error.stack).toMatch(/raiseCustom/);
-      expect(error.stack).toMatch(/work\.mjs/);
+      expect(error.stack).toMatch(/jobs\.mjs/);
     });
   });
 
