@@ -141,3 +141,5 @@ export {
   threadSignal,
 } from "@asyncio-ts/threads";
 export type { ThreadPoolExecutorOptions, ModuleFunction, ModuleCoroutine, Transfer } from "@asyncio-ts/threads";
+export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "@asyncio-ts/subprocess";
+export type { SubprocessOptions, StdioOption } from "@asyncio-ts/subprocess";

@@ -8,6 +8,7 @@ import * as sync from "@asyncio-ts/sync";
 import * as combinators from "@asyncio-ts/combinators";
 import * as streams from "@asyncio-ts/streams";
 import * as threads from "@asyncio-ts/threads";
+import * as subprocess from "@asyncio-ts/subprocess";
 
 const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[] }> = {
   "@asyncio-ts/loop": {
@@ -30,6 +31,10 @@ const CONTRACT: Record<string, { module: Record<string, unknown>; names: string[
   "@asyncio-ts/threads": {
     module: threads,
     names: ["toThread", "ThreadPoolExecutor", "wrapFuture", "runCoroutineThreadsafe"],
+  },
+  "@asyncio-ts/subprocess": {
+    module: subprocess,
+    names: ["createSubprocessExec", "createSubprocessShell", "Process", "PIPE", "DEVNULL", "STDOUT"],
   },
   "@asyncio-ts/sync": {
     module: sync,
