@@ -3,7 +3,7 @@ import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, Future, sleep, type Task } from "@asyncio-ts/tasks";
-import { trackResource, untrackResource, type Closeable } from "./loop-close.js";
+import { trackResource, untrackResource, type Closeable } from "./track-resource.js";
 import type { SocketTransport, ServerHooks } from "./transport.js";
 
 /** A listening socket of a `Server`. */

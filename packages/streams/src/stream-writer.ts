@@ -4,7 +4,8 @@ import { Future } from "@asyncio-ts/tasks";
 import type { StreamReader } from "./stream-reader.js";
 import type { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { startTlsOnTransport, type StartTlsOptions } from "./start-tls.js";
-import { type SocketTransport, type Transport, toBytes } from "./transport.js";
+import type { SocketTransport, Transport } from "./transport.js";
+import { toBytes } from "./to-bytes.js";
 
 /** Completes `outer` as `inner` completes; cancelling `outer` cancels `inner`. */
 export function chain<T>(inner: Future<T>, outer: Future<T>): void {

@@ -11,7 +11,7 @@ describe("exports", () => {
 
   it("@asyncio-ts/streams/lowlevel exports the transport/protocol layer", () => {
     expect(Object.keys(lowlevel).sort()).toEqual(
-      ["createConnection", "createServer", "createUnixConnection", "createUnixServer", "SocketTransport", "StreamReaderProtocol", "FlowControlProtocol", "DEFAULT_LIMIT"].sort(),
+      ["createConnection", "createServer", "createUnixConnection", "createUnixServer", "SocketTransport", "StreamReaderProtocol", "FlowControlProtocol", "DEFAULT_LIMIT", "NodeStreamTransport", "trackResource", "untrackResource"].sort(),
     );
   });
 

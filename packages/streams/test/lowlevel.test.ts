@@ -1,6 +1,17 @@
 // The transport/protocol layer (asyncio's create_connection / create_server).
 import { sleep } from "@asyncio-ts/tasks";
-import { createConnection, createServer, type Protocol, type Transport } from "@asyncio-ts/streams/lowlevel";
+import { PassThrough, type Duplex } from "node:stream";
+import { newEventLoop, type EventLoop } from "@asyncio-ts/loop";
+import {
+  createConnection,
+  createServer,
+  NodeStreamTransport,
+  trackResource,
+  untrackResource,
+  type Closeable,
+  type Protocol,
+  type Transport,
+} from "@asyncio-ts/streams/lowlevel";
 import { describe, expect, it } from "vitest";
 import { HOST, runLoop } from "./helpers.js";
 import { currentTask } from "@asyncio-ts/tasks";
@@ -131,5 +142,96 @@ describe("transports and protocols", () => {
       return errors;
     });
     expect(errors.map((e) => e.message)).toEqual(["Fatal error: protocol.dataReceived() call failed."]);
+  });
+});
+
+/** A transport a library author might write: a Duplex (here a PassThrough, which reads back what is written). */
+class LoopbackTransport extends NodeStreamTransport {
+  readonly #stream: Duplex;
+  constructor(loop: EventLoop, stream: Duplex, protocol: Protocol) {
+    super(loop, stream, protocol);
+    this.#stream = stream;
+    loop.callSoon(() => protocol.connectionMade?.(this));
+  }
+  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    return name === "stream" ? this.#stream : defaultValue;
+  }
+}
+
+describe("NodeStreamTransport", () => {
+  it("a subclass gets delivery into the loop, in order: made, data, eof, then lost once", async () => {
+    const events = await runLoop(async ({ loop }) => {
+      const stream = new PassThrough();
+      const protocol = new Recorder();
+      const transport = new LoopbackTransport(loop, stream, protocol);
+      expect(protocol.events).toEqual([]); // everything is a loop callback
+      transport.write("ab");
+      transport.writelines(["c", Buffer.from("d")]);
+      await sleep(0.02);
+      expect(transport.getExtraInfo("stream")).toBe(stream);
+      transport.writeEof();
+      await sleep(0.02);
+      expect(transport.isClosing()).toBe(true);
+      return protocol.events.join(",");
+    });
+    expect(events.replace("data ab,data cd", "data abcd")).toBe("made task=none,data abcd,eof,lost null");
+  });
+
+  it("holds data while reading is paused and delivers it, EOF last, after resumeReading", async () => {
+    const result = await runLoop(async ({ loop }) => {
+      const protocol = new Recorder();
+      const transport = new LoopbackTransport(loop, new PassThrough(), protocol);
+      await sleep(0);
+      transport.pauseReading();
+      expect(transport.isReading()).toBe(false);
+      transport.write("x");
+      transport.writeEof();
+      await sleep(0.02);
+      const whilePaused = [...protocol.events];
+      transport.resumeReading();
+      await sleep(0.02);
+      return { whilePaused, after: protocol.events };
+    });
+    expect(result.whilePaused).toEqual(["made task=none"]);
+    expect(result.after).toEqual(["made task=none", "data x", "eof", "lost null"]);
+  });
+
+  it("validates write buffer limits; abort() loses the connection once, with null", async () => {
+    const events = await runLoop(async ({ loop }) => {
+      const protocol = new Recorder();
+      const transport = new LoopbackTransport(loop, new PassThrough(), protocol);
+      expect(transport.getWriteBufferLimits()).toEqual([16 * 1024, 64 * 1024]);
+      transport.setWriteBufferLimits(null, 100);
+      expect(transport.getWriteBufferLimits()).toEqual([100, 400]);
+      expect(() => transport.setWriteBufferLimits(1, 2)).toThrow(RangeError);
+      expect(() => transport.setWriteBufferLimits(Number.NaN)).toThrow(TypeError);
+      expect(() => transport.write(42 as never)).toThrow(TypeError);
+      transport.abort();
+      transport.abort();
+      transport.write("dropped");
+      await sleep(0.02);
+      return protocol.events;
+    });
+    expect(events).toEqual(["made task=none", "lost null"]);
+  });
+});
+
+describe("trackResource / untrackResource", () => {
+  it("a tracked resource is destroyed when its loop closes; an untracked one is not", () => {
+    const loop = newEventLoop();
+    const other = newEventLoop();
+    const destroyed: string[] = [];
+    const resource = (name: string): Closeable => ({ _destroyOnLoopClose: () => void destroyed.push(name) });
+    const kept = resource("kept");
+    const released = resource("released");
+    trackResource(loop, kept);
+    trackResource(loop, kept); // tracking twice is tracking once
+    trackResource(loop, released);
+    untrackResource(loop, released);
+    trackResource(other, resource("other loop"));
+    loop.close();
+    expect(destroyed).toEqual(["kept"]);
+    other.close();
+    expect(destroyed).toEqual(["kept", "other loop"]);
   });
 });

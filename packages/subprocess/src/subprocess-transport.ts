@@ -2,8 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { EventLoop } from "@asyncio-ts/loop";
 import { Future } from "@asyncio-ts/tasks";
-import type { Protocol, Transport } from "@asyncio-ts/streams/lowlevel";
-import { trackProcess, untrackProcess } from "./loop-close.js";
+import { trackResource, untrackResource, type Closeable, type Protocol, type Transport } from "@asyncio-ts/streams/lowlevel";
 import { processLookupError, signalNumber } from "./node-errors.js";
 import { ReadPipeTransport, WritePipeTransport, type WritePipeHooks } from "./pipe-transport.js";
 
@@ -80,7 +79,7 @@ type Call = [callback: (...args: never[]) => unknown, args: unknown[]];
  * - `#child` is `null` once finished: signals then fail with ESRCH, as
  *   CPython's `ProcessLookupError`.
  */
-export class SubprocessTransport {
+export class SubprocessTransport implements Closeable {
   readonly #loop: EventLoop;
   #protocol: SubprocessProtocol;
   #child: ChildProcess | null;
@@ -110,7 +109,7 @@ export class SubprocessTransport {
     child.on("spawn", this.#onNodeSpawn);
     child.on("error", this.#onNodeError);
     child.on("exit", this.#onNodeExit);
-    trackProcess(loop, this);
+    trackResource(loop, this);
   }
 
   #addPipe(fd: 0 | 1 | 2, make: (proto: PipeProto) => Transport): void {
@@ -159,7 +158,7 @@ export class SubprocessTransport {
       this.#closed = true;
       this.#pendingCalls = [];
       for (const proto of this.#pipes.values()) proto.pipe?.close();
-      untrackProcess(this.#loop, this);
+      untrackResource(this.#loop, this);
       if (!this.#waiter.done()) this.#waiter.setException(error);
       return;
     }
@@ -215,7 +214,7 @@ export class SubprocessTransport {
       this.#exitWaiters = null;
       for (const waiter of waiters) if (!waiter.done()) waiter.setResult(this.#returncode!);
       this.#child = null;
-      untrackProcess(this.#loop, this);
+      untrackResource(this.#loop, this);
     }
   };
 
@@ -258,14 +257,22 @@ export class SubprocessTransport {
     }
   }
 
-  /** @internal The loop closed with the child still attached: kill it if running, release the pipes, without callbacks. */
+  /**
+   * @internal The loop closed with the child still attached (the program did
+   * not wait for it): kill it if running (SIGKILL), release the pipes, without
+   * callbacks. CPython only warns (ResourceWarning "unclosed transport") and
+   * kills it when the transport is garbage-collected, at the latest at
+   * interpreter exit; Node has no such finaliser, and a running child would
+   * keep the Node process alive, so we kill at loop close. Node still reaps
+   * it: no zombie is left.
+   */
   _destroyOnLoopClose(): void {
     this.#closed = true;
     const child = this.#child;
     this.#child = null;
     for (const proto of this.#pipes.values()) {
       const pipe = proto.pipe;
-      if (pipe instanceof ReadPipeTransport || pipe instanceof WritePipeTransport) pipe._destroy();
+      if (pipe instanceof ReadPipeTransport || pipe instanceof WritePipeTransport) pipe._destroyOnLoopClose();
     }
     if (child !== null && child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       if (this.#loop.getDebug()) this.#loop.callExceptionHandler({ message: `Close running child process: kill ${String(this)}`, transport: this });
