@@ -143,3 +143,5 @@ export {
 export type { ThreadPoolExecutorOptions, ModuleFunction, ModuleCoroutine, Transfer } from "@asyncio-ts/threads";
 export { createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL } from "@asyncio-ts/subprocess";
 export type { SubprocessOptions, StdioOption } from "@asyncio-ts/subprocess";
+export { getStatus, checkStatus, checkMany, HttpStatusError } from "@asyncio-ts/http-status";
+export type { CheckOptions, StatusResult, ErrorCode } from "@asyncio-ts/http-status";
