@@ -26,7 +26,10 @@ mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) if (f.startsWith(name + ".")) rmSync(path.join(dir, f));
 const p = spawnSync(
   process.execPath,
-  ["--max-old-space-size=4096", "--expose-gc", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`,
+  [
+    // Not for the thread-bridge children: Worker threads reject inherited V8 heap flags.
+    ...(workload.startsWith("threads-") ? [] : ["--max-old-space-size=4096"]),
+    "--expose-gc", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`,
     path.join(here, "workloads", `${workload}.mjs`), impl, n],
   { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
 );

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { WORKLOADS } from "./lib/suite.mjs";
-import { buildRows, renderMarkdown, renderText, targetSummary } from "./lib/report.mjs";
+import { buildRows, formatRate, formatSeconds, kindOf, renderMarkdown, renderText, targetSummary } from "./lib/report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_REPS = 3;
@@ -42,8 +42,10 @@ let childFailures = 0;
 for (const workload of WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.id))) {
   const reps = opts.reps ?? (opts.quick ? 1 : (workload.reps ?? DEFAULT_REPS));
   const measured = new Map();
-  const impls = workload.impls.filter((i) => !i.derive);
-  log(`\n${workload.title}  (${reps} run${reps > 1 ? "s" : ""} each)`);
+  const workloadStart = performance.now();
+  const impls = workload.impls.filter((i) => !i.derive && !i.best);
+  const load = os.loadavg()[0].toFixed(2);
+  log(`\n${workload.title}  (${reps} run${reps > 1 ? "s" : ""} each; load ${load})`);
   // Round-robin over implementations, so drift on a shared machine hits all alike.
   for (let rep = 0; rep < reps; rep++) {
     for (const impl of impls) {
@@ -62,7 +64,7 @@ for (const workload of WORKLOADS.filter((w) => !opts.only || opts.only.includes(
       }
     }
   }
-  suiteResults.push({ workload, rows: buildRows(workload, measured) });
+  suiteResults.push({ workload, rows: buildRows(workload, measured), load, seconds: (performance.now() - workloadStart) / 1000 });
 }
 
 const elapsed = (performance.now() - started) / 1000;
@@ -110,12 +112,14 @@ function findPython() {
 
 /** Runs one measurement; returns { value } (the child's JSON) or { error }. */
 function runChild(workload, impl, n) {
+  // `args(n)` overrides the usual `<impl> <n>` for a script with its own command line (http-status).
+  const childArgs = impl.args ? impl.args(n) : [impl.id, String(n)];
   const [cmd, args] =
     impl.lang === "python"
-      ? [python, [path.join(here, "python", impl.script), impl.id, String(n)]]
+      ? [python, [path.join(here, "python", impl.script), ...childArgs]]
       : [
           process.execPath,
-          [...NODE_FLAGS, ...(workload.metric === "bytes" ? MEMORY_FLAGS : []), path.join(here, "workloads", impl.script), impl.id, String(n)],
+          [...(workload.nodeFlags ?? NODE_FLAGS), ...(workload.metric === "bytes" ? MEMORY_FLAGS : []), path.join(here, "workloads", impl.script), ...childArgs],
         ];
   const p = spawnSync(cmd, args, {
     cwd: here,
@@ -134,17 +138,26 @@ function runChild(workload, impl, n) {
   }
   if (p.status !== 0 || value === null || typeof value[workload.metric] !== "number") {
     const errLines = p.stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-    const errorish = errLines.filter((l) => /^[\w.]*(Error|Exception)\b/.test(l));
+    const errorish = errLines.filter((l) => /^[\w.]*(Error|Exception)( \[\w+\])?(:|$)/.test(l));
     const thrown = impl.lang === "python" ? errorish.at(-1) : errorish[0]; // Python prints the error last
     const why = (thrown ?? (errLines.slice(-3).join(" / ") || lastLine || `exit ${p.status}`)).slice(0, 300);
     return { error: `${p.signal ? `killed by ${p.signal}: ` : p.status ? `exit ${p.status}: ` : ""}${why}` };
   }
+  // A script that checks its own work throws; `verify` is a second look from here (e.g. at counts it reports).
+  const bad = impl.verify?.(value, n) ?? workload.verify?.(value, n) ?? null;
+  if (bad) return { error: `sanity check failed: ${bad}` };
   return { value };
 }
 
 function describeRun(workload, v) {
-  if (workload.metric === "seconds") return `${v.seconds.toFixed(3)} s  (N=${v.n})`;
-  return `${v.bytes.toFixed(0)} B/task${typeof v.heapBytes === "number" ? `, heap ${v.heapBytes.toFixed(0)} B` : ""}  (N=${v.n})`;
+  const extras = (workload.extras ?? [])
+    .filter(({ key }) => typeof v[key] === "number")
+    .map(({ key, label, format }) => `, ${label} ${format ? format(v[key]) : v[key]}`)
+    .join("");
+  const kind = kindOf(workload);
+  if (kind === "time") return `${v.seconds.toFixed(3)} s${extras}  (N=${v.n})`;
+  if (kind === "rate") return `${formatRate(v[workload.metric], workload.unit)} (${formatSeconds(v.seconds)})${extras}  (N=${v.n})`;
+  return `${v.bytes.toFixed(0)} B/task${typeof v.heapBytes === "number" ? `, heap ${v.heapBytes.toFixed(0)} B` : ""}${extras}  (N=${v.n})`;
 }
 
 function describeEnvironment() {
@@ -176,8 +189,9 @@ function markdownReport(results, env, elapsed, summary) {
     "",
     `- Node ${env.node} (${env.nodeFlags}; memory children add ${env.memoryFlags}), ${env.python} (${env.pythonPath})`,
     `- ${env.platform}, ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB; load average ${env.loadBefore} before, ${env.loadAfter} after`,
-    `- Each figure is the median of several runs, each in a fresh process (3 by default, 5 for workload 2); the suite took ${elapsed.toFixed(0)} s`,
-    `- Ratios compare time (or bytes) per task/op, so a row with a smaller N still compares fairly; a ratio below 1 means faster (or smaller) than the named baseline`,
+    `- Each figure is the median of several runs, each in a fresh process (${DEFAULT_REPS} by default; ${repsNote()}); the suite took ${elapsed.toFixed(0)} s`,
+    `- 1-minute load average when each workload started (other work shares this machine): ${results.map((r) => `${r.workload.id} ${r.load}`).join(", ")}`,
+    `- Ratios compare time (or bytes) per task/op, so a row with a smaller N still compares fairly; a ratio below 1 means faster (or smaller) than the named baseline, except in the rate workloads (MB/s, round trips/s, URLs/s, tasks/s), where above 1 means faster`,
     "",
     `**Targets met: ${summary.passed} / ${summary.total}.**${failed.length ? " Not met: " + failed.map((t) => `${t.row} (${t.text})`).join("; ") + "." : ""}`,
     "",
@@ -186,15 +200,26 @@ function markdownReport(results, env, elapsed, summary) {
   ].join("\n");
 }
 
+function repsNote() {
+  const odd = WORKLOADS.filter((w) => w.reps && w.reps !== DEFAULT_REPS);
+  return odd.map((w) => `${w.reps} for ${w.id}`).join(", ") || "the same for every workload";
+}
+
 function jsonReport(results, env, elapsed, summary) {
   return {
     environment: env,
     elapsedSeconds: +elapsed.toFixed(1),
     targets: { passed: summary.passed, total: summary.total },
-    workloads: results.map(({ workload, rows }) => ({
+    workloads: results.map(({ workload, rows, load, seconds }) => ({
       id: workload.id,
+      loadAtStart: Number(load),
+      elapsedSeconds: +seconds.toFixed(1),
+      group: workload.group ?? null,
       title: workload.title,
       metric: workload.metric,
+      kind: kindOf(workload),
+      unit: workload.unit ?? null,
+      reps: workload.reps ?? DEFAULT_REPS,
       baseline: workload.baseline,
       rows: rows.map((r) => ({
         id: r.id,
@@ -204,9 +229,12 @@ function jsonReport(results, env, elapsed, summary) {
         perOp: r.perOp,
         runs: r.runs ?? null,
         heapBytes: r.heap,
+        extras: r.extras ?? {},
+        timePerOp: r.timePerOp ?? null,
         derived: r.derived ?? null,
         ratios: r.ratios.map(({ vs, value }) => ({ vs, value })),
         targets: r.targets,
+        picked: r.picked ?? null,
         note: r.note,
         error: r.error,
       })),

@@ -1,61 +1,45 @@
-"""Standalone: producer/consumer through asyncio.Queue(maxsize=100), N items
-(default 1,000,000), 4 consumers; or (--lock) an uncontended Lock
-acquire/release pair. Prints {"seconds": x, ...} as JSON."""
+"""Issue 4, queue pipeline (CPython): one producer puts N items into
+asyncio.Queue(maxsize=100), 4 consumers add them up; join(), then one -1
+sentinel per consumer (twin of workloads/queue-pipeline.mjs)."""
 
 import asyncio
-import json
-import sys
 import time
+
+from _bench import check, run_workload
 
 CONSUMERS = 4
 
 
-async def pipeline(n):
-    queue = asyncio.Queue(maxsize=100)
-    total = 0
+def cpython(n):
+    result = {}
 
-    async def consumer():
-        nonlocal total
-        while True:
-            item = await queue.get()
-            if item < 0:
-                return
-            total += item
-            queue.task_done()
+    async def main():
+        start = time.perf_counter()
+        queue = asyncio.Queue(maxsize=100)
+        total = 0
 
-    start = time.perf_counter()
-    consumers = [asyncio.create_task(consumer()) for _ in range(CONSUMERS)]
-    for i in range(n):
-        await queue.put(i)
-    await queue.join()
-    for _ in range(CONSUMERS):
-        await queue.put(-1)
-    for c in consumers:
-        await c
-    seconds = time.perf_counter() - start
-    assert total == n * (n - 1) // 2, total
-    return seconds
+        async def consumer():
+            nonlocal total
+            while True:
+                item = await queue.get()
+                if item < 0:
+                    return
+                total += item
+                queue.task_done()
 
+        consumers = [asyncio.create_task(consumer()) for _ in range(CONSUMERS)]
+        for i in range(n):
+            await queue.put(i)
+        await queue.join()
+        for _ in range(CONSUMERS):
+            await queue.put(-1)
+        for c in consumers:
+            await c
+        result["seconds"] = time.perf_counter() - start
+        check("sum of consumed items", total, n * (n - 1) // 2)
 
-async def lock_pairs(n):
-    lock = asyncio.Lock()
-    start = time.perf_counter()
-    for _ in range(n):
-        await lock.acquire()
-        lock.release()
-    return time.perf_counter() - start
+    asyncio.run(main())
+    return result
 
 
-def main():
-    args = sys.argv[1:]
-    n = int(next((a for a in args if a.isdigit()), 1_000_000))
-    if "--lock" in args:
-        seconds = asyncio.run(lock_pairs(n))
-        print(json.dumps({"seconds": seconds, "nsPerPair": seconds * 1e9 / n, "pairs": n}))
-    else:
-        seconds = asyncio.run(pipeline(n))
-        print(json.dumps({"seconds": seconds, "items": n, "consumers": CONSUMERS}))
-
-
-if __name__ == "__main__":
-    main()
+run_workload({"cpython": cpython})

@@ -1,91 +1,151 @@
-// Standalone: producer/consumer through Queue({ maxsize: 100 }), N items (default
-// 1,000,000), 4 consumers; and an uncontended Lock acquire/release pair.
-// Prints {"seconds": x, ...} as JSON. Needs `pnpm build` (imports packages/*/dist).
-//   node bench/workloads/queue-pipeline.mjs [items] [--style=async|generator] [--lock]
-const args = process.argv.slice(2);
-const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
-const style = (args.find((a) => a.startsWith("--style=")) ?? "--style=async").slice(8);
-const lockOnly = args.includes("--lock");
-
-const { Queue, Lock } = await import(new URL("../../packages/sync/dist/index.js", import.meta.url).href);
-const { run, createTask } = await import(new URL("../../packages/tasks/dist/index.js", import.meta.url).href);
+// Issue 4, queue pipeline: one producer puts N items (0..N-1) into a queue
+// bounded at 100; 4 consumers take them and add them up. Times from creating
+// the queue to the last consumer finishing; the sum must be N(N-1)/2.
+// The asyncio-ts and CPython (python/queue_pipeline.py) versions are the
+// textbook asyncio program: put/get/taskDone, join(), then one -1 sentinel
+// per consumer. The baselines do the same job with their own idioms.
+// Libraries are imported lazily so a baseline never loads asyncio-ts.
+import { check, runWorkload } from "../lib/child.mjs";
 
 const CONSUMERS = 4;
+const MAXSIZE = 100;
 
-async function pipelineAsync() {
-  const queue = new Queue({ maxsize: 100 });
-  let sum = 0;
-  const consumer = async () => {
-    for (;;) {
-      const item = await queue.get();
-      if (item < 0) return;
-      sum += item;
-      queue.taskDone();
-    }
-  };
-  const start = performance.now();
-  const consumers = Array.from({ length: CONSUMERS }, () => createTask(consumer));
-  for (let i = 0; i < n; i++) await queue.put(i);
-  await queue.join();
-  for (let i = 0; i < CONSUMERS; i++) await queue.put(-1);
-  for (const c of consumers) await c;
+function result(start, n, sum) {
   const seconds = (performance.now() - start) / 1000;
-  if (sum !== (n * (n - 1)) / 2) throw new Error(`lost items: ${sum}`);
-  return seconds;
+  check("sum of consumed items", sum, (n * (n - 1)) / 2);
+  return { seconds };
 }
 
-function* pipelineGenerator() {
-  const queue = new Queue({ maxsize: 100 });
-  let sum = 0;
-  function* consumer() {
-    for (;;) {
-      const item = yield* queue.get();
-      if (item < 0) return;
-      sum += item;
-      queue.taskDone();
-    }
-  }
-  const start = performance.now();
-  const consumers = Array.from({ length: CONSUMERS }, () => createTask(consumer()));
-  for (let i = 0; i < n; i++) yield* queue.put(i);
-  yield* queue.join();
-  for (let i = 0; i < CONSUMERS; i++) yield* queue.put(-1);
-  for (const c of consumers) yield* c;
-  const seconds = (performance.now() - start) / 1000;
-  if (sum !== (n * (n - 1)) / 2) throw new Error(`lost items: ${sum}`);
-  return seconds;
-}
+await runWorkload({
+  /** asyncio-ts, async style: Queue({ maxsize: 100 }), `await queue.put(i)` / `await queue.get()`. */
+  async async(n) {
+    const { run, createTask, Queue } = await import("asyncio-ts");
+    return run(async () => {
+      const start = performance.now();
+      const queue = new Queue({ maxsize: MAXSIZE });
+      let sum = 0;
+      const consumer = async () => {
+        for (;;) {
+          const item = await queue.get();
+          if (item < 0) return;
+          sum += item;
+          queue.taskDone();
+        }
+      };
+      const consumers = Array.from({ length: CONSUMERS }, () => createTask(consumer));
+      for (let i = 0; i < n; i++) await queue.put(i);
+      await queue.join();
+      for (let i = 0; i < CONSUMERS; i++) await queue.put(-1);
+      for (const c of consumers) await c;
+      return result(start, n, sum);
+    });
+  },
 
-async function lockPairs() {
-  const lock = new Lock();
-  const pairs = n;
-  const time = async (body) => {
+  /** asyncio-ts, generator style: the same with `yield*`. */
+  async gen(n) {
+    const { run, createTask, Queue } = await import("asyncio-ts");
+    return run(
+      (function* () {
+        const start = performance.now();
+        const queue = new Queue({ maxsize: MAXSIZE });
+        let sum = 0;
+        function* consumer() {
+          for (;;) {
+            const item = yield* queue.get();
+            if (item < 0) return;
+            sum += item;
+            queue.taskDone();
+          }
+        }
+        const consumers = Array.from({ length: CONSUMERS }, () => createTask(consumer()));
+        for (let i = 0; i < n; i++) yield* queue.put(i);
+        yield* queue.join();
+        for (let i = 0; i < CONSUMERS; i++) yield* queue.put(-1);
+        for (const c of consumers) yield* c;
+        return result(start, n, sum);
+      })(),
+    );
+  },
+
+  /**
+   * effection 4's createQueue() (unbounded, synchronous add) shared by 4
+   * spawned consumers; the bound of 100 is a counter plus a second queue that
+   * wakes the producer when a consumer makes room.
+   */
+  async effection(n) {
+    const { run, spawn, createQueue } = await import("effection");
+    return run(function* () {
+      const start = performance.now();
+      const queue = createQueue();
+      const room = createQueue();
+      let inQueue = 0;
+      let producerWaiting = false;
+      let sum = 0;
+      function* put(item) {
+        while (inQueue >= MAXSIZE) {
+          producerWaiting = true;
+          yield* room.next();
+        }
+        inQueue++;
+        queue.add(item);
+      }
+      function* consumer() {
+        for (;;) {
+          const { value: item } = yield* queue.next();
+          inQueue--;
+          if (producerWaiting) {
+            producerWaiting = false;
+            room.add(undefined);
+          }
+          if (item < 0) return;
+          sum += item;
+        }
+      }
+      const consumers = [];
+      for (let i = 0; i < CONSUMERS; i++) consumers.push(yield* spawn(consumer));
+      for (let i = 0; i < n; i++) yield* put(i);
+      for (let i = 0; i < CONSUMERS; i++) yield* put(-1);
+      for (const c of consumers) yield* c;
+      return result(start, n, sum);
+    });
+  },
+
+  /**
+   * p-queue 10 as a work queue: concurrency 4 (the consumers), and the
+   * producer waits with onSizeLessThan(100) whenever 100 items are queued.
+   */
+  async "p-queue"(n) {
+    const { default: PQueue } = await import("p-queue");
     const start = performance.now();
-    await body();
-    return ((performance.now() - start) * 1e6) / pairs;
-  };
-  const asyncNs = await time(async () => {
-    for (let i = 0; i < pairs; i++) {
-      await lock.acquire();
-      lock.release();
+    const queue = new PQueue({ concurrency: CONSUMERS });
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      if (queue.size >= MAXSIZE) await queue.onSizeLessThan(MAXSIZE);
+      queue.add(() => {
+        sum += i;
+      });
     }
-  });
-  const genTask = createTask(function* () {
-    const start = performance.now();
-    for (let i = 0; i < pairs; i++) {
-      yield* lock.acquire();
-      lock.release();
-    }
-    return ((performance.now() - start) * 1e6) / pairs;
-  }());
-  const generatorNs = await genTask;
-  return { asyncNs, generatorNs };
-}
+    await queue.onIdle();
+    return result(start, n, sum);
+  },
 
-if (lockOnly) {
-  const { asyncNs, generatorNs } = await run(lockPairs);
-  console.log(JSON.stringify({ seconds: (asyncNs * n) / 1e9, nsPerPairAsync: asyncNs, nsPerPairGenerator: generatorNs, pairs: n }));
-} else {
-  const seconds = style === "generator" ? await run(pipelineGenerator()) : await run(pipelineAsync);
-  console.log(JSON.stringify({ seconds, items: n, consumers: CONSUMERS, style }));
-}
+  /**
+   * Node object-mode streams: a Readable with highWaterMark 100 fed by a
+   * generator, drained by readable.forEach(fn, { concurrency: 4 }).
+   */
+  async stream(n) {
+    const { Readable } = await import("node:stream");
+    const start = performance.now();
+    function* items() {
+      for (let i = 0; i < n; i++) yield i;
+    }
+    let sum = 0;
+    await Readable.from(items(), { objectMode: true, highWaterMark: MAXSIZE }).forEach(
+      (item) => {
+        sum += item;
+      },
+      { concurrency: CONSUMERS },
+    );
+    return result(start, n, sum);
+  },
+});
