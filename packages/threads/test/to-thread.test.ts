@@ -168,3 +168,17 @@ describe("toThread: cancellation", () => {
     });
   });
 });
+
+describe("toThread under process-wide flags", () => {
+  it("works when the process runs with a heap-size flag, which workers may not inherit", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+    const script = `import { toThread } from ${JSON.stringify(dist)}; import { run } from "@asyncio-ts/tasks"; console.log(await run(() => toThread((a, b) => a + b, 40, 2)));`;
+    const out = execFileSync(process.execPath, ["--max-old-space-size=512", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+    });
+    expect(out.trim()).toBe("42");
+  });
+});

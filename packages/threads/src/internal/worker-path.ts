@@ -23,6 +23,18 @@ export function workerExecArgv(): string[] {
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    // Heap sizes are process-wide: Node refuses them in a worker's execArgv
+    // (ERR_WORKER_INVALID_EXEC_ARGV); workers share the process's heap limits.
+    if (HEAP_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`))) {
+      if (!arg.includes("=")) i++;
+      continue;
+    }
+    // How the main script was given (-e code, --input-type) is not the worker's
+    // business: Node rejects --input-type for a worker's file entry.
+    if (ENTRY_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`))) {
+      if (!arg.includes("=")) i++; // the value (the code, or the type) is the next argument
+      continue;
+    }
     if (arg === "--conditions=asyncio-ts-source" || arg === "-C=asyncio-ts-source") continue;
     if ((arg === "--conditions" || arg === "-C") && argv[i + 1] === "asyncio-ts-source") {
       i++;
@@ -32,3 +44,6 @@ export function workerExecArgv(): string[] {
   }
   return out;
 }
+
+const HEAP_FLAGS = ["--max-old-space-size", "--max-semi-space-size", "--max-young-generation-size"];
+const ENTRY_FLAGS = ["--input-type", "-e", "--eval", "-p", "--print"];
