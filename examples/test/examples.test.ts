@@ -289,8 +289,9 @@ function checkSlowStepWarning(pyStderr: string, tsStderr: string): void {
     expect(Number(py[3])).toBeGreaterThanOrEqual(0.1);
     expect(Number(ts[3])).toBeGreaterThanOrEqual(0.1);
   });
-  // The warnings are all the twin prints on stderr, as for Python.
-  expect(tsStderr.split("\n").filter((l) => l.trim() !== "")).toHaveLength(pyStderr.split("\n").filter((l) => l.trim() !== "").length);
+  // Nothing but slow-step warnings on stderr. (Other steps may cross 0.1 s too on
+  // a loaded machine, in either language, so only cpuBoundWork's are counted.)
+  for (const line of tsStderr.split("\n").filter((l) => l.trim() !== "")) expect(line).toMatch(/^Executing <.*> took \d+\.\d{3} seconds$/);
 }
 
 // The helpers above are exercised here too, so that a normaliser that matched
