@@ -415,8 +415,3 @@ export function cancelledError(message: string | undefined): CancelledError {
 export function isFuture(value: unknown): value is Future<unknown> {
   return value instanceof Future;
 }
-
-/** @internal For messages: the loop a future belongs to must be the caller's. */
-export function checkSameLoop(future: FutureLike<unknown>, loop: EventLoop, what: string): void {
-  if (future.getLoop() !== loop) throw new RuntimeError(`${what}: the future ${String(future)} is attached to a different loop`);
-}

@@ -4,7 +4,7 @@ import { brand, describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine, isGeneratorObject } from "./coroutines.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import { formatCoroutine } from "./format.js";
-import { CANCELLED, cancelledError, Future, FutureIter, isFutureIter, PENDING, type Waiter } from "./future.js";
+import { CANCELLED, cancelledError, Future, isFutureIter, PENDING, type Waiter } from "./future.js";
 import { registerTask, unregisterTask } from "./registry.js";
 import { S } from "./state.js";
 
@@ -334,4 +334,3 @@ function runAsyncBody(task: Task<unknown>): void {
   task._runAsyncBody();
 }
 
-export { FutureIter };
