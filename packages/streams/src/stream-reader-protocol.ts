@@ -68,8 +68,6 @@ export class FlowControlProtocol {
  */
 export class StreamReaderProtocol extends FlowControlProtocol implements Protocol {
   #reader: StreamReader | null;
-  #writer: StreamWriter | null = null;
-  #transport: Transport | null = null;
   readonly #clientConnected: ClientConnectedCallback | null;
   #overTls = false;
   /** Done when the connection is lost: what `writer.waitClosed()` waits for. */
@@ -91,19 +89,16 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
 
   /** @internal After startTls: the writer's new transport. */
   _replaceWriter(writer: StreamWriter): void {
-    this.#writer = writer;
-    this.#transport = writer.transport;
     this.#overTls = (writer.transport as SocketTransport)._isTls?.() ?? false;
   }
 
   connectionMade(transport: Transport): void {
-    this.#transport = transport;
     const reader = this.#reader;
     reader?._setTransport(transport);
     this.#overTls = (transport as SocketTransport)._isTls?.() ?? false;
     const callback = this.#clientConnected;
     if (callback === null) return;
-    const writer = (this.#writer = new StreamWriter(transport, this, reader, this._loop));
+    const writer = new StreamWriter(transport, this, reader, this._loop);
     // Each connection in its own task: a sync function, an async function or a generator function.
     const task = this._loop.createTask((() => callback(reader!, writer)) as () => PromiseLike<unknown>) as Task<unknown>;
     this._task = task;
@@ -135,9 +130,7 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
     }
     super.connectionLost(exc);
     this.#reader = null;
-    this.#writer = null;
     this._task = null;
-    this.#transport = null;
   }
 
   dataReceived(data: Buffer): void {
