@@ -55,6 +55,12 @@ class GatheringFuture<R> extends Future<R[]> {
     this.#count = count;
   }
 
+  /** @internal Woken by a child of ours (`_onDone`): `childDone` queues no microtasks, so no drain after it. */
+  _wakeup(fut: Future<unknown>): void {
+    this.childDone(fut);
+  }
+  declare readonly _drainOnWake: boolean;
+
   /** asyncio's `_done_callback`: one function shared by every child (no closure per child). */
   readonly childDone = (fut: FutureLike<unknown>): void => {
     this.#finished++;
@@ -91,6 +97,8 @@ class GatheringFuture<R> extends Future<R[]> {
     }
   };
 }
+
+Object.defineProperty(GatheringFuture.prototype, "_drainOnWake", { value: false });
 
 /** asyncio's `fut._make_cancelled_error()`: a task's own CancelledError (once), else a new one with the cancel message. */
 function cancelledErrorOf(fut: FutureLike<unknown>): unknown {
@@ -180,6 +188,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       }
       argToFut.set(arg, fut);
       if (fut.done()) doneFutures.push(fut);
+      else if (fut instanceof Future) fut._onDone(outer);
       else fut.addDoneCallback(outer.childDone);
     }
     children[i] = fut;

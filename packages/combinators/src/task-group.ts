@@ -56,7 +56,8 @@ export class TaskGroup {
       this.#onTaskDone(task);
     } else {
       this.#tasks.add(task);
-      task.addDoneCallback(this.#onTaskDone);
+      if (task instanceof Future) task._onDone(this.#taskDoneWaiter);
+      else (task as Task<T>).addDoneCallback(this.#onTaskDone);
     }
     return task;
   }
@@ -120,6 +121,9 @@ export class TaskGroup {
     this.#aborting = true;
     for (const t of this.#tasks) if (!t.done()) t.cancel();
   }
+
+  /** `#onTaskDone` as a waiter of our own futures: it queues no microtasks, so the loop needs no drain after it. */
+  readonly #taskDoneWaiter = { _drainOnWake: false, _wakeup: (task: Future<unknown>): void => this.#onTaskDone(task as Task<unknown>) };
 
   readonly #onTaskDone = (task: Task<unknown>): void => {
     this.#tasks.delete(task);

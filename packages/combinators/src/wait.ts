@@ -83,12 +83,20 @@ function* waitInner<F extends FutureLike<unknown>>(
       if (!waiter.done()) waiter.setResult(undefined);
     }
   };
-  for (const f of fs) f.addDoneCallback(onCompletion);
+  // Our own futures wake a waiter with no microtask drain after it (onCompletion queues none).
+  const completion = { _drainOnWake: false, _wakeup: onCompletion };
+  for (const f of fs) {
+    if (f instanceof Future) f._onDone(completion);
+    else f.addDoneCallback(onCompletion);
+  }
   try {
     yield* awaitFuture(ctx, waiter);
   } finally {
     if (timeoutHandle !== null) timeoutHandle.cancel();
-    for (const f of fs) f.removeDoneCallback(onCompletion);
+    for (const f of fs) {
+      if (f instanceof Future) f._offDone(completion);
+      else f.removeDoneCallback(onCompletion);
+    }
   }
   const done = new Set<F>();
   const pending = new Set<F>();

@@ -32,6 +32,8 @@ export interface EventLoopOptions {
 const realClock = new MonotonicClock();
 const G = globalState();
 const EMPTY: Runnable[] = [];
+/** What a batch slot holds once its entry has run. */
+const DONE: Runnable = { _cancelled: true, _drain: false, _pooled: false, _sourceTraceback: undefined, _run() {} };
 /** How many run internal handles are kept for reuse. */
 const MAX_FREE_HANDLES = 1024;
 /** Rebuild the heap once more than half of it (and at least this many) are cancelled. */
@@ -166,6 +168,15 @@ export class EventLoop {
     }
     if (this.#debug) handle._sourceTraceback = captureStack();
     this.#pushReady(handle);
+  }
+
+  /**
+   * @internal Queues an object that is its own ready-queue entry (a task's
+   * step, a zero sleep's wake-up): no handle at all. It must not be queued
+   * again before it has run.
+   */
+  _pushReady(runnable: Runnable): void {
+    this.#pushReady(runnable);
   }
 
   /** Internal handles are reused: a task's step handle becomes its sleep's wake-up. */
@@ -491,7 +502,9 @@ export class EventLoop {
     const batch = this.#batch;
     const debug = this.#debug;
     while (this.#pos < batch.length) {
-      const handle = batch[this.#pos++];
+      const handle = batch[this.#pos];
+      // Let go of it now, as CPython's popleft does: a long batch would otherwise keep every ran entry alive.
+      batch[this.#pos++] = DONE;
       if (handle._cancelled) continue;
       this.#needDrain = handle._drain;
       if (debug) {
@@ -501,7 +514,7 @@ export class EventLoop {
       try {
         handle._run();
       } catch (error) {
-        handle._pooled = false; // the exception context hands it out
+        if (handle._pooled) handle._pooled = false; // the exception context hands it out
         this.callExceptionHandler({
           message: `Exception in callback ${String(handle)}`,
           exception: error,

@@ -1,5 +1,5 @@
 import type { EventLoop, FutureLike } from "@asyncio-ts/loop";
-import { brand, getRunningLoopOrNull, hasBrand } from "@asyncio-ts/loop/lowlevel";
+import { brand, getRunningLoopOrNull, type Runnable } from "@asyncio-ts/loop/lowlevel";
 import { getEventLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import { formatValue } from "./format.js";
@@ -16,44 +16,55 @@ export const FAILED = 3;
 export interface Waiter {
   /** True when the wake-up can queue microtasks (an async coroutine resumes). Kept on the prototype. */
   readonly _drainOnWake: boolean;
+  /**
+   * True for a generator-stepping task, which is then queued as its own
+   * ready-queue entry (its `_run` steps it) instead of through a handle.
+   */
+  readonly _wakesItself?: boolean;
   _wakeup(future: Future<unknown>): void;
 }
 
 type Callback<F> = (future: F) => void;
-type Entry = Callback<never> | Waiter;
-
-const FUTURE_ITER = Symbol.for("asyncio-ts.FutureIter");
+/** What a future wakes when done: a done callback, or a waiter. */
+export type Entry = Callback<never> | Waiter;
 
 /**
- * What `yield* future` delegates to. It yields itself, not the future, so that a
- * task can tell `yield* fut` (correct) from a bare `yield fut` (a mistake).
+ * What `yield* future` delegates to: one iterator shared by every future, so a
+ * suspended generator holds no iterator object of its own. It learns which
+ * future it serves from `S.iterFuture`, which `future[Symbol.iterator]()` sets
+ * on entry and a task's step sets (to the future it was suspended on) before
+ * resuming the generator. For a pending future it sets `S.yielded` and yields
+ * `S.suspend`, which a task recognises; a bare `yield future` yields the future
+ * itself, which a task rejects as a mistake.
  */
-export class FutureIter<T> implements Iterator<unknown, T, unknown> {
-  static {
-    Object.defineProperty(this.prototype, FUTURE_ITER, { value: true });
-  }
-  readonly _future: FutureLike<T>;
-  constructor(future: FutureLike<T>) {
-    this._future = future;
-  }
-  next(): IteratorResult<unknown, T> {
+const FUTURE_ITERATOR: Iterator<unknown, unknown, unknown> & Iterable<unknown> = {
+  next(): IteratorResult<unknown, unknown> {
+    const future = S.iterFuture;
+    if (future === null) throw new RuntimeError("a future's iterator was resumed outside a task's step: use yield* future inside a task");
+    if (!future.done()) {
+      S.yielded = future;
+      return S.suspend;
+    }
+    S.iterFuture = null;
     // After the task is woken the future is done: result() returns or throws at the yield* point.
-    if (!this._future.done()) return { done: false, value: this };
-    return { done: true, value: this._future.result() };
-  }
-  throw(error: unknown): IteratorResult<unknown, T> {
+    return { done: true, value: future.result() };
+  },
+  throw(error: unknown): IteratorResult<unknown, unknown> {
+    S.iterFuture = null;
     throw error;
-  }
-  return(value: T): IteratorResult<unknown, T> {
+  },
+  return(value: unknown): IteratorResult<unknown, unknown> {
+    S.iterFuture = null;
     return { done: true, value };
-  }
-  [Symbol.iterator](): this {
+  },
+  [Symbol.iterator]() {
     return this;
-  }
-}
+  },
+};
 
-export function isFutureIter(value: unknown): value is FutureIter<unknown> {
-  return hasBrand(value, FUTURE_ITER);
+/** True when a generator's step yielded `S.suspend`: it is suspended on `S.yielded`. */
+export function isSuspend(value: unknown): boolean {
+  return value === S.suspend.value;
 }
 
 let neverRetrieved: FinalizationRegistry<{ loop: EventLoop; message: string; exception: unknown; future: string }> | null = null;
@@ -191,14 +202,29 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   /** Removes every registration of `callback`; returns how many were removed. */
   removeDoneCallback(callback: (future: this) => void): number {
+    return this._offDone(callback as Entry);
+  }
+
+  /**
+   * @internal `addDoneCallback` for library code whose callback queues no
+   * microtasks: `waiter._wakeup(future)` runs through the loop as a done
+   * callback would, but without a microtask drain after it (and no closure).
+   */
+  _onDone(waiter: Waiter): void {
+    if (this._state === PENDING) this._addEntry(waiter);
+    else this._scheduleOne(waiter);
+  }
+
+  /** @internal Removes every registration of `entry` (a callback or a waiter); returns how many. */
+  _offDone(entry: Entry): number {
     const cbs = this._callbacks;
     if (cbs === null) return 0;
     if (!Array.isArray(cbs)) {
-      if (cbs !== callback) return 0;
+      if (cbs !== entry) return 0;
       this._callbacks = null;
       return 1;
     }
-    const kept = cbs.filter((c) => c !== callback);
+    const kept = cbs.filter((c) => c !== entry);
     const removed = cbs.length - kept.length;
     this._callbacks = kept.length === 0 ? null : kept;
     return removed;
@@ -247,7 +273,8 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   /** `yield* future` in a generator coroutine. */
   [Symbol.iterator](): Iterator<unknown, T, unknown> {
-    return new FutureIter(this);
+    S.iterFuture = this;
+    return FUTURE_ITERATOR as Iterator<unknown, T, unknown>;
   }
 
   toString(): string {
@@ -310,8 +337,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     else for (let i = 0; i < cbs.length; i++) this._scheduleOne(cbs[i]);
   }
 
-  private _scheduleOne(entry: Entry): void {
+  /** @internal */
+  _scheduleOne(entry: Entry): void {
     if (typeof entry === "function") this._loop._callSoonInternal(entry, undefined, this, true);
+    else if (entry._wakesItself === true) this._loop._pushReady(entry as unknown as Runnable);
     else this._loop._callSoonInternal(entry._wakeup, entry, this, entry._drainOnWake);
   }
 

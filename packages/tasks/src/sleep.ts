@@ -1,7 +1,8 @@
-import type { TimerEntry } from "@asyncio-ts/loop/lowlevel";
+import type { EventLoop } from "@asyncio-ts/loop";
+import type { Runnable, TimerEntry } from "@asyncio-ts/loop/lowlevel";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import { Future, PENDING } from "./future.js";
+import { type Entry, FINISHED, Future, PENDING } from "./future.js";
 
 /**
  * The future `sleep()` returns, which is also its own timer in the loop's heap
@@ -40,23 +41,42 @@ Object.defineProperties(SleepFuture.prototype, {
 });
 
 /**
- * `sleep(0)`: completes and wakes its awaiters in the same callback, so the
- * awaiting task resumes exactly one iteration later, as CPython's bare yield does.
+ * The future `sleep(0)` returns, which is also its own ready-queue entry. It
+ * completes and wakes its awaiters in that one callback, so the awaiting task
+ * resumes exactly one iteration later, as CPython's bare yield does. While
+ * pending, `_result` holds the value to resolve with.
  */
-function wakeNow<T>(this: SleepFuture<T>, result: T): void {
-  if (this._state !== PENDING) return;
-  this._state = 2; // FINISHED
-  this._result = result;
-  const entries = this._callbacks;
-  this._callbacks = null;
-  if (entries === null) return;
-  const loop = this._loop;
-  for (const entry of Array.isArray(entries) ? entries : [entries]) {
-    if (typeof entry === "function") loop._callSoonInternal(entry, undefined, this, true);
-    else {
-      if (entry._drainOnWake) loop._markDrain();
-      entry._wakeup(this);
-    }
+class YieldFuture<T> extends Future<T> implements Runnable {
+  declare _cancelled: boolean;
+  declare _drain: boolean;
+  declare _pooled: boolean;
+  declare _sourceTraceback: string | undefined;
+
+  /** @internal */
+  _run(): void {
+    if (this._state !== PENDING) return; // cancelled meanwhile
+    this._state = FINISHED;
+    const entries = this._callbacks;
+    this._callbacks = null;
+    if (entries === null) return;
+    const loop = this._loop;
+    if (!Array.isArray(entries)) wakeEntry(loop, this, entries);
+    else for (let i = 0; i < entries.length; i++) wakeEntry(loop, this, entries[i]);
+  }
+}
+Object.defineProperties(YieldFuture.prototype, {
+  _cancelled: { value: false },
+  _drain: { value: false },
+  _pooled: { value: false },
+  _sourceTraceback: { value: undefined },
+});
+
+/** Wakes one awaiter of a zero sleep now: a waiting task steps in this very callback. */
+function wakeEntry(loop: EventLoop, future: Future<unknown>, entry: Entry): void {
+  if (typeof entry === "function") loop._callSoonInternal(entry, undefined, future, true);
+  else {
+    if (entry._drainOnWake) loop._markDrain();
+    entry._wakeup(future);
   }
 }
 
@@ -79,12 +99,15 @@ export function sleep<T = void>(delay: number, result?: T): Future<T> {
   if (typeof delay !== "number") throw new TypeError(`sleep() delay must be a number of seconds, got ${describeValue(delay)}`);
   if (Number.isNaN(delay)) throw new RangeError("sleep() delay must be a number of seconds, got NaN");
   const loop = getRunningLoop();
-  const future = new SleepFuture<T>({ loop });
-  if (delay <= 0) loop._callSoonInternal(wakeNow, future, result, false);
-  else {
+  if (delay <= 0) {
+    const future = new YieldFuture<T>({ loop });
     future._result = result;
-    future._when = loop.time() + delay;
-    loop._scheduleTimer(future);
+    loop._pushReady(future);
+    return future;
   }
+  const future = new SleepFuture<T>({ loop });
+  future._result = result;
+  future._when = loop.time() + delay;
+  loop._scheduleTimer(future);
   return future;
 }

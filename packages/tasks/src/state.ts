@@ -30,6 +30,22 @@ export interface TasksState {
   storage: ContextStorage<TaskRecord> | null;
   /** Numbers default task names: "Task-1", "Task-2", ... */
   taskCounter: number;
+  /**
+   * The future whose `yield*` is being entered or resumed: set by
+   * `future[Symbol.iterator]()`, and by a task's step to the future it was
+   * suspended on, so that one shared iterator serves every `yield* future`.
+   */
+  iterFuture: FutureRecord | null;
+  /** The pending future a generator just suspended on (read with `suspend`). */
+  yielded: FutureRecord | null;
+  /** What the shared iterator returns for a pending future: a task then reads `yielded`. */
+  readonly suspend: IteratorYieldResult<unknown>;
+}
+
+/** A future as the shared state sees it (any loaded copy's Future). */
+export interface FutureRecord {
+  done(): boolean;
+  result(): unknown;
 }
 
 function makeStorage(): ContextStorage<TaskRecord> | null {
@@ -45,7 +61,15 @@ export const S: TasksState = (() => {
   const slots = globalState().slots;
   let state = slots.tasks as TasksState | undefined;
   if (state === undefined) {
-    state = { current: null, drainTask: null, storage: makeStorage(), taskCounter: 0 };
+    state = {
+      current: null,
+      drainTask: null,
+      storage: makeStorage(),
+      taskCounter: 0,
+      iterFuture: null,
+      yielded: null,
+      suspend: Object.freeze({ done: false, value: Object.freeze({ suspendedOn: "a pending future" }) }),
+    };
     slots.tasks = state;
     const storage = state.storage;
     // The loop's host callbacks start outside any task's context, so plain

@@ -4,7 +4,7 @@ import { brand, describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine, isGeneratorObject } from "./coroutines.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import { formatCoroutine } from "./format.js";
-import { CANCELLED, cancelledError, Future, isFutureIter, PENDING, type Waiter } from "./future.js";
+import { CANCELLED, cancelledError, Future, isSuspend, PENDING, type Waiter } from "./future.js";
 import { registerTask, unregisterTask } from "./registry.js";
 import { S } from "./state.js";
 
@@ -51,6 +51,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   _isAsync: boolean;
   /** @internal A generator task's wake-up queues no microtasks (set on the prototype, below). */
   declare readonly _drainOnWake: boolean;
+  /** @internal Ready-queue entry fields (on the prototype, below). */
+  declare readonly _wakesItself: boolean;
+  /** @internal */ declare readonly _cancelled: boolean;
+  /** @internal */ declare readonly _pooled: boolean;
+  /** @internal */ declare readonly _sourceTraceback: string | undefined;
   /** @internal */ _futWaiter: FutureLike<unknown> | null = null;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
@@ -76,7 +81,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       this._step(NO_EXC);
       if (this._state === PENDING) registerTask(this);
     } else {
-      loop._callSoonInternal(this._step, this, NO_EXC, isFunction);
+      loop._pushReady(this);
       registerTask(this);
     }
   }
@@ -202,20 +207,35 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
     }
+    const waiter = this._futWaiter;
     this._futWaiter = null;
     const previous = S.current;
+    const previousIter = S.iterFuture;
     S.current = this;
+    // A generator suspended in `yield* waiter` resumes in the shared future iterator, which reads this.
+    S.iterFuture = waiter;
     try {
       if (this._isAsync) this._startAsync(exc);
       else this._stepGenerator(exc);
     } finally {
       S.current = previous;
+      S.iterFuture = previousIter;
     }
+  }
+
+  /** @internal The task is its own ready-queue entry for a plain step (no handle). */
+  _run(): void {
+    this._step(NO_EXC);
+  }
+
+  /** @internal A first step may call an async function, which queues microtasks. */
+  get _drain(): boolean {
+    return this._isAsync;
   }
 
   /** @internal Woken by the future a generator task was suspended on. */
   _wakeup(_future: Future<unknown>): void {
-    // FutureIter.next() re-reads the future's outcome, so no value is passed.
+    // The shared future iterator re-reads the future's outcome, so no value is passed.
     this._step(NO_EXC);
   }
 
@@ -275,8 +295,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   private _suspendOn(yielded: unknown): void {
-    if (isFutureIter(yielded)) {
-      const future = yielded._future;
+    if (isSuspend(yielded)) {
+      const future = S.yielded as FutureLike<unknown>;
+      S.yielded = null;
       if (future.getLoop() !== this._loop) {
         this._rescheduleWith(new RuntimeError(`Task ${String(this)} got Future ${String(future)} attached to a different loop`));
       } else if (future === this) {
@@ -289,7 +310,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       }
     } else if (yielded === undefined || yielded === null) {
       // A bare `yield` gives up the loop for exactly one iteration.
-      this._loop._callSoonInternal(this._step, this, NO_EXC, false);
+      this._loop._pushReady(this);
     } else if (yielded instanceof Future) {
       this._rescheduleWith(new RuntimeError(`yield was used instead of yield* in task ${String(this)} with ${String(yielded)}: write "yield* future"`));
     } else if (isGeneratorObject(yielded)) {
@@ -327,7 +348,14 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 }
 
-Object.defineProperty(Task.prototype, "_drainOnWake", { value: false });
+// As a ready-queue entry (see `_run`): never cancelled or pooled like a handle.
+Object.defineProperties(Task.prototype, {
+  _drainOnWake: { value: false },
+  _wakesItself: { value: true },
+  _cancelled: { value: false },
+  _pooled: { value: false },
+  _sourceTraceback: { value: undefined },
+});
 
 /** `storage.run`'s callback without a closure per task. */
 function runAsyncBody(task: Task<unknown>): void {
