@@ -29,6 +29,13 @@ export function describeValue(value: unknown): string {
   return name ? `a ${name}` : "an object";
 }
 
+/** A value as asyncio's reprs show it (Python's `repr`): strings quoted, errors as `Name('message')`. */
+export function reprValue(value: unknown): string {
+  if (typeof value === "string") return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
+  if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
+  return describeValue(value);
+}
+
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }

@@ -1,7 +1,7 @@
 import { brand } from "./brand.js";
 import { MonotonicClock, type Clock } from "./clocks.js";
 import { globalState } from "./global-state.js";
-import { Handle, TimerHandle, formatHandle } from "./handle.js";
+import { Handle, TimerHandle, formatCallbackSource, formatHandle } from "./handle.js";
 import { afterMicrotasks, MAX_HOST_DELAY_MS, scheduleMacrotask, type MacrotaskHandle } from "./host.js";
 import type {
   Awaitable,
@@ -245,7 +245,12 @@ export class EventLoop {
   /** Wraps a coroutine in a task scheduled on this loop (through the task factory, if set). */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): FutureLike<T> {
     this.#checkClosed();
-    if (this.#taskFactory !== null) return this.#taskFactory(this, coro as Coroutine<unknown>, options) as FutureLike<T>;
+    if (this.#taskFactory !== null) {
+      const task = this.#taskFactory(this, coro as Coroutine<unknown>, options) as FutureLike<T> & { setName?: (name: string) => void };
+      // As CPython, the name is applied after the factory, which may have ignored it.
+      if (options?.name !== undefined && options.name !== null && typeof task.setName === "function") task.setName(options.name);
+      return task;
+    }
     return futureFactory().createTask(this, coro, options);
   }
 
@@ -516,7 +521,7 @@ export class EventLoop {
       } catch (error) {
         if (handle._pooled) handle._pooled = false; // the exception context hands it out
         this.callExceptionHandler({
-          message: `Exception in callback ${String(handle)}`,
+          message: `Exception in callback ${formatCallbackSource(handle)}`,
           exception: error,
           handle,
           ...(handle._sourceTraceback ? { source_traceback: handle._sourceTraceback } : {}),

@@ -1,4 +1,5 @@
 import { brand } from "./brand.js";
+import { reprValue } from "./describe.js";
 import type { EventLoop } from "./event-loop.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
 
@@ -64,7 +65,13 @@ export class Handle implements Runnable {
   toString(): string {
     const kind = this.constructor === Handle ? "Handle" : "TimerHandle";
     if (this._cancelled) return `<${kind} cancelled>`;
-    return `<${kind} ${describeCallback(this._callback, this._thisArg)}>`;
+    return `<${kind} ${this._describe()}>`;
+  }
+
+  /** @internal asyncio's `format_callback_source`: `name(args)`, or the task or future it works for. */
+  _describe(): string {
+    const args = this._args ?? (this._thisArg === undefined ? [this._arg] : []);
+    return describeCallback(this._callback, this._thisArg, args);
   }
 }
 
@@ -99,6 +106,8 @@ export class TimerHandle extends Handle implements TimerEntry {
   }
 
   override toString(): string {
+    // As asyncio: `<TimerHandle when=5 boom(1)>`, `<TimerHandle cancelled when=5>`.
+    if (this._cancelled) return `<TimerHandle cancelled when=${this._when}>`;
     return super.toString().replace(/^<TimerHandle/, `<TimerHandle when=${this._when}`);
   }
 }
@@ -117,9 +126,17 @@ function hasOwnToString(value: unknown): boolean {
   return typeof (value as { toString?: unknown }).toString === "function" && (value as object).toString !== Object.prototype.toString;
 }
 
-function describeCallback(callback: AnyFunction | null, thisArg: unknown): string {
+function describeCallback(callback: AnyFunction | null, thisArg: unknown, args: readonly unknown[]): string {
   // An internal step of a task or future names its owner, as asyncio names the task.
   if (thisArg !== undefined && thisArg !== null && hasOwnToString(thisArg)) return String(thisArg);
   const name = callback?.name ? callback.name.replace(/^bound /, "") : "<anonymous>";
-  return `${name}()`;
+  return `${name}(${args.map(reprValue).join(", ")})`;
+}
+
+/**
+ * What "Exception in callback ..." names (asyncio's `format_callback_source`):
+ * `boom(1)` for a callback, the task or future for an entry that is its own.
+ */
+export function formatCallbackSource(entry: Runnable): string {
+  return entry instanceof Handle ? entry._describe() : String(entry);
 }

@@ -208,7 +208,7 @@ describe("exceptions", () => {
     });
     expect(trace).toEqual(["after"]);
     expect(contexts).toHaveLength(1);
-    expect(String(contexts[0].message)).toMatch(/^Exception in callback <Handle boom\(\)>/);
+    expect(String(contexts[0].message)).toMatch(/^Exception in callback boom\(\)$/);
     expect((contexts[0].exception as Error).message).toBe("boom");
     loop.close();
   });

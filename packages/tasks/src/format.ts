@@ -1,11 +1,7 @@
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { reprValue } from "@asyncio-ts/loop/lowlevel";
 
 /** A value as asyncio's reprs show it: strings quoted, errors as `Name('message')`. */
-export function formatValue(value: unknown): string {
-  if (typeof value === "string") return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
-  if (value instanceof Error) return `${value.name}(${value.message ? `'${value.message}'` : ""})`;
-  return describeValue(value);
-}
+export const formatValue = reprValue;
 
 /** A coroutine as asyncio names it in a task's repr: `main()`. */
 export function formatCoroutine(coro: unknown): string {

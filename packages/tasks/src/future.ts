@@ -21,6 +21,8 @@ export interface Waiter {
    * ready-queue entry (its `_run` steps it) instead of through a handle.
    */
   readonly _wakesItself?: boolean;
+  /** How a future's repr lists this waiter in `cb=[...]` (default: `_wakeup`'s name). */
+  readonly _wakeupName?: string;
   _wakeup(future: Future<unknown>): void;
 }
 
@@ -242,8 +244,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     const onRejected = typeof onrejected === "function" ? onrejected : null;
     let settled: Promise<unknown>;
     if (this._state === PENDING) {
-      const task = awaitingTask(this._loop);
-      if (task !== (this as unknown)) {
+      const task = awaitingTask();
+      if (task !== null && task._loop !== this._loop) {
+        settled = Promise.reject(new RuntimeError(`Task ${String(task)} got Future ${String(this)} attached to a different loop`));
+      } else if (task !== (this as unknown)) {
         const promise = new Promise<R1 | R2>(captureResolvers);
         const resolve = capturedResolve!;
         const reject = capturedReject!;
@@ -255,8 +259,9 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
           if (task._mustCancel && this.cancel(task._cancelMessage)) task._mustCancel = false;
         }
         return promise;
+      } else {
+        settled = Promise.reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
       }
-      settled = Promise.reject(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
     } else if (this._state === FINISHED) {
       settled = Promise.resolve(this._result);
     } else {
@@ -288,18 +293,25 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     return "Future";
   }
 
-  /** @internal asyncio's `_future_repr_info`. */
+  /** @internal asyncio's `_future_repr_info`: the state, the outcome, then `cb=[...]` while callbacks wait. */
   _reprInfo(): string[] {
+    let info: string[];
     switch (this._state) {
       case PENDING:
-        return ["pending"];
+        info = ["pending"];
+        break;
       case CANCELLED:
-        return ["cancelled"];
+        info = ["cancelled"];
+        break;
       case FAILED:
-        return ["finished", `exception=${formatValue(this._result)}`];
+        info = ["finished", `exception=${formatValue(this._result)}`];
+        break;
       default:
-        return ["finished", `result=${formatValue(this._result)}`];
+        info = ["finished", `result=${formatValue(this._result)}`];
     }
+    const cbs = this._callbacks;
+    if (cbs !== null) info.push(`cb=[${formatCallbacks(Array.isArray(cbs) ? cbs : [cbs])}]`);
+    return info;
   }
 
   /** @internal */
@@ -346,6 +358,19 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
 }
 
+/** asyncio's `_format_callbacks`: one or two shown, else the first, `<n more>`, the last. */
+function formatCallbacks(entries: readonly Entry[]): string {
+  const n = entries.length;
+  if (n <= 2) return entries.map(formatEntry).join(", ");
+  return `${formatEntry(entries[0])}, <${n - 2} more>, ${formatEntry(entries[n - 1])}`;
+}
+
+function formatEntry(entry: Entry): string {
+  const fn = typeof entry === "function" ? entry : entry._wakeup;
+  const name = typeof entry === "function" ? fn.name.replace(/^bound /, "") : (entry._wakeupName ?? fn.name);
+  return `${name || "<anonymous>"}()`;
+}
+
 // `new Promise(captureResolvers)` hands out its resolvers without a closure per call.
 let capturedResolve: ((value: unknown) => void) | null = null;
 let capturedReject: ((reason: unknown) => void) | null = null;
@@ -365,10 +390,10 @@ export interface AwaitingTask {
   _makeCancelledError(): CancelledError;
 }
 
-/** The async task on whose behalf code is running, if it awaits futures of `loop`. */
-function awaitingTask(loop: EventLoop): AwaitingTask | null {
+/** The pending async task on whose behalf code is running, if any. */
+function awaitingTask(): AwaitingTask | null {
   const task = (S.current ?? S.storage?.getStore() ?? S.drainTask) as AwaitingTask | null | undefined;
-  if (task == null || task._state !== PENDING || task._loop !== loop || !task._isAsync) return null;
+  if (task == null || task._state !== PENDING || !task._isAsync) return null;
   return task;
 }
 
@@ -396,12 +421,15 @@ class AwaitWaiter implements Waiter {
       if (task._futWaiter === future) task._futWaiter = null;
       S.drainTask = task;
     }
-    if (task !== null && task._mustCancel && task._state === PENDING) {
+    if (task !== null && task._mustCancel && task._state === PENDING && !future.cancelled()) {
+      // A pending cancel replaces the outcome; a cancelled future's own
+      // CancelledError is delivered as is (CPython's __step keeps it).
       task._mustCancel = false;
       future._retrieved();
       failed = true;
       outcome = task._makeCancelledError();
     } else {
+      if (task !== null && task._mustCancel && task._state === PENDING) task._mustCancel = false;
       try {
         outcome = future.result();
       } catch (error) {
@@ -423,8 +451,10 @@ class AwaitWaiter implements Waiter {
   }
 }
 AwaitWaiter.prototype._drainOnWake = true;
+AwaitWaiter.prototype._wakeupName = "Task.task_wakeup";
 interface AwaitWaiter {
   _drainOnWake: boolean;
+  _wakeupName: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
 import { EventLoop as Loop, RuntimeError } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine } from "./coroutines.js";
-import { KeyboardInterrupt } from "./errors.js";
+import { CancelledError, KeyboardInterrupt } from "./errors.js";
 import { Future, FAILED, PENDING } from "./future.js";
 import { loopTasks } from "./registry.js";
 import type { Task } from "./task.js";
@@ -92,7 +92,8 @@ export class Runner {
       },
       (error: unknown) => {
         this.#afterRun(onSigint, proc);
-        if (this.#interrupts > 0 && task.cancelled()) throw new KeyboardInterrupt();
+        // As asyncio: Ctrl-C's cancel becomes KeyboardInterrupt only if it was the only cancel request.
+        if (error instanceof CancelledError && this.#interrupts > 0 && task.uncancel() === 0) throw new KeyboardInterrupt();
         throw error;
       },
     );
@@ -106,8 +107,8 @@ export class Runner {
   /** Cancels and awaits the remaining tasks, shuts down the default executor, closes the loop. */
   async close(): Promise<void> {
     if (this.#state !== "initialized") {
+      // A runner never used stays usable (asyncio's close() returns unless initialized).
       if (this.#state === "running") throw new RuntimeError("Runner.close() while run() is in progress: await run() first");
-      this.#state = "closed";
       return;
     }
     const loop = this.#loop!;

@@ -53,6 +53,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   declare readonly _drainOnWake: boolean;
   /** @internal Ready-queue entry fields (on the prototype, below). */
   declare readonly _wakesItself: boolean;
+  /** @internal */ declare readonly _wakeupName: string;
   /** @internal */ declare readonly _cancelled: boolean;
   /** @internal */ declare readonly _pooled: boolean;
   /** @internal */ declare readonly _sourceTraceback: string | undefined;
@@ -78,8 +79,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._name = options.name === undefined || options.name === null ? id : String(options.name);
     if (loop.getDebug()) this._extraFields().sourceTraceback = (new Error().stack ?? "").split("\n").slice(2).join("\n");
     if (options.eagerStart && loop.isRunning()) {
+      // Registered while its eager step runs (allTasks() sees it), as CPython's __eager_start;
+      // a step that finishes the task unregisters it.
+      registerTask(this);
       this._step(NO_EXC);
-      if (this._state === PENDING) registerTask(this);
     } else {
       loop._pushReady(this);
       registerTask(this);
@@ -195,6 +198,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     const info = super._reprInfo();
     if (this._numCancelsRequested > 0 && this._state === PENDING) info[0] = "cancelling";
     info.splice(1, 0, `name='${this.getName()}'`, `coro=<${formatCoroutine(this._coro)}>`);
+    if (this._futWaiter !== null) info.splice(3, 0, `wait_for=${String(this._futWaiter)}`);
     return info;
   }
 
@@ -203,11 +207,17 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (this._state !== PENDING) {
       throw new InvalidStateError(`_step(): already done: ${String(this)}, ${describeValue(exc)}`);
     }
-    if (this._mustCancel) {
-      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
-      this._mustCancel = false;
-    }
     const waiter = this._futWaiter;
+    if (this._mustCancel) {
+      this._mustCancel = false;
+      // As CPython's __wakeup + __step: the outcome of the future the task was
+      // suspended on is read first; a CancelledError from it is delivered as
+      // is (the first cancel's message wins), anything else is replaced.
+      if (!(exc instanceof CancelledError) && !(exc === NO_EXC && waiter !== null && waiter.done() && waiter.cancelled())) {
+        if (exc === NO_EXC && waiter !== null && waiter.done()) waiter.exception(); // retrieved, as result() would
+        exc = this._makeCancelledError();
+      }
+    }
     this._futWaiter = null;
     const previous = S.current;
     const previousIter = S.iterFuture;
@@ -352,6 +362,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
 Object.defineProperties(Task.prototype, {
   _drainOnWake: { value: false },
   _wakesItself: { value: true },
+  _wakeupName: { value: "Task.task_wakeup" },
   _cancelled: { value: false },
   _pooled: { value: false },
   _sourceTraceback: { value: undefined },
