@@ -65,6 +65,8 @@ class YieldFuture<T> extends Future<T> implements Runnable {
   }
 }
 Object.defineProperties(YieldFuture.prototype, {
+  // Its task's cancel() leaves it be and is delivered when it wakes the task (see Task.cancel).
+  _isBareYield: { value: true },
   _cancelled: { value: false },
   _drain: { value: false },
   _pooled: { value: false },

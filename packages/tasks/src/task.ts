@@ -112,7 +112,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (controller && !controller.signal.aborted) controller.abort(cancelledError(msg));
     const waiter = this._futWaiter;
     // Keep _futWaiter: it may be a task that swallows the cancel and must be cancelled again.
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    // A zero sleep is CPython's bare yield: the step already queued delivers the cancel.
+    if (waiter !== null && (waiter as { _isBareYield?: boolean })._isBareYield !== true && waiter.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg;
     return true;

@@ -1,0 +1,337 @@
+// Loop behaviours of CPython 3.12 (test_base_events.py, test_events.py) not
+// covered by event-loop.test.ts. Each expected trace was produced by running the
+// Python snippet in the comment above it with ~/.pyenv/versions/3.12.1/bin/python3.
+// `time.sleep(x)` inside a callback (time passing while an iteration runs) is
+// modelled with `clock.advance(x)` on a virtual clock.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { EventLoop, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
+
+function virtual(): { loop: EventLoop; clock: VirtualClock } {
+  const clock = new VirtualClock();
+  return { loop: new EventLoop({ clock }), clock };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("one iteration (_run_once) ordering", () => {
+  // def a():
+  //     log.append("a")
+  //     loop.call_later(0, log.append, "later0-first")
+  //     loop.call_soon(log.append, "soon")
+  //     loop.call_at(loop.time() - 5, log.append, "at-past")
+  //     loop.call_soon(log.append, "soon2")
+  //     loop.call_soon(loop.call_soon, loop.stop)
+  // -> ['a', 'soon', 'soon2', 'at-past', 'later0-first']
+  it("callSoon'd callbacks run before callLater(0) and callAt(past) timers scheduled in the same iteration; past deadlines first", async () => {
+    const { loop } = virtual();
+    const log: string[] = [];
+    loop.callSoon(() => {
+      log.push("a");
+      loop.callLater(0, (x: string) => log.push(x), "later0-first");
+      loop.callSoon((x: string) => log.push(x), "soon");
+      loop.callAt(loop.time() - 5, (x: string) => log.push(x), "at-past");
+      loop.callSoon((x: string) => log.push(x), "soon2");
+      loop.callSoon(() => loop.callSoon(() => loop.stop()));
+    });
+    await loop.runForever();
+    expect(log).toEqual(["a", "soon", "soon2", "at-past", "later0-first"]);
+    loop.close();
+  });
+
+  // loop.call_later(0.05, log.append, "timer")
+  // def a(): log.append("a"); time.sleep(0.1); loop.call_soon(log.append, "b")
+  // loop.call_soon(a); loop.call_soon(log.append, "a2"); loop.call_later(0.2, stopper)
+  // -> ['a', 'a2', 'b', 'timer', 'stop-cb']
+  it("a timer that expires while an iteration runs fires in the next iteration, after the callbacks already ready", async () => {
+    const { loop, clock } = virtual();
+    const log: string[] = [];
+    loop.callLater(0.05, () => log.push("timer"));
+    loop.callSoon(() => {
+      log.push("a");
+      clock.advance(0.1);
+      loop.callSoon(() => log.push("b"));
+    });
+    loop.callSoon(() => log.push("a2"));
+    loop.callLater(0.2, () => {
+      log.push("stop-cb");
+      loop.callSoon(() => loop.stop());
+    });
+    await loop.runForever();
+    expect(log).toEqual(["a", "a2", "b", "timer", "stop-cb"]);
+    loop.close();
+  });
+
+  // loop.call_later(0.2, ...t0.2); loop.call_later(0.1, ...t0.1); loop.call_later(0.15, ...t0.15)
+  // loop.call_soon(lambda: time.sleep(0.3))  -> ['t0.1', 't0.15', 't0.2']
+  it("timers that all expired during one busy iteration run in deadline order, not scheduling order", async () => {
+    const { loop, clock } = virtual();
+    const log: string[] = [];
+    loop.callLater(0.2, () => log.push("t0.2"));
+    loop.callLater(0.1, () => log.push("t0.1"));
+    loop.callLater(0.15, () => log.push("t0.15"));
+    loop.callSoon(() => clock.advance(0.3));
+    loop.callLater(0.5, () => loop.stop());
+    await loop.runForever();
+    expect(log).toEqual(["t0.1", "t0.15", "t0.2"]);
+    loop.close();
+  });
+
+  // a cancels b (same batch); t1 cancels t2 (same deadline, same batch)
+  // -> ['a', ('b cancelled', True), 'c', 't1', 't3']
+  it("a handle cancelled by an earlier callback of the same iteration does not run (plain and timer handles)", async () => {
+    const { loop } = virtual();
+    const log: unknown[] = [];
+    let hb: ReturnType<EventLoop["callSoon"]> | null = null;
+    loop.callSoon(() => {
+      log.push("a");
+      hb!.cancel();
+      log.push(["b cancelled", hb!.cancelled()]);
+    });
+    hb = loop.callSoon(() => log.push("b"));
+    loop.callSoon(() => log.push("c"));
+    let t2: ReturnType<EventLoop["callLater"]> | null = null;
+    loop.callLater(0.1, () => {
+      log.push("t1");
+      t2!.cancel();
+    });
+    t2 = loop.callLater(0.1, () => log.push("t2"));
+    loop.callLater(0.1, () => log.push("t3"));
+    loop.callLater(0.2, () => loop.stop());
+    await loop.runForever();
+    expect(log).toEqual(["a", ["b cancelled", true], "c", "t1", "t3"]);
+    loop.close();
+  });
+
+  it("callLater with a negative delay has a deadline in the past and runs like callLater(0)", async () => {
+    // h = loop.call_later(-1, print); h.when() < loop.time()  -> True
+    const { loop } = virtual();
+    const log: string[] = [];
+    loop.callSoon(() => {
+      const h = loop.callLater(-1, () => log.push("neg"));
+      expect(h.when()).toBeLessThan(loop.time());
+      loop.callLater(0, () => log.push("zero"));
+      loop.callSoon(() => log.push("soon"));
+      loop.callLater(0.001, () => loop.stop());
+    });
+    await loop.runForever();
+    expect(log).toEqual(["soon", "neg", "zero"]);
+    loop.close();
+  });
+});
+
+describe("stop() and runForever() again", () => {
+  // def a(): log.append("a"); loop.stop(); loop.call_soon(log.append, "next-run")
+  // call_soon(a), call_soon(b), call_soon(c), call_later(1, timer); run_forever(); "stopped"
+  // call_soon(added); call_soon(loop.stop); run_forever(); "stopped2"; call_later(2, loop.stop); run_forever(); "stopped3"
+  // -> ['a', 'b', 'c', 'stopped', 'next-run', 'added', 'stopped2', 'timer', 'stopped3']
+  it("stop() inside a callback finishes the iteration; what was scheduled meanwhile runs on the next runForever()", async () => {
+    const { loop } = virtual();
+    const log: string[] = [];
+    loop.callSoon(() => {
+      log.push("a");
+      loop.stop();
+      loop.callSoon(() => log.push("next-run"));
+    });
+    loop.callSoon(() => log.push("b"));
+    loop.callSoon(() => log.push("c"));
+    loop.callLater(1, () => log.push("timer"));
+    await loop.runForever();
+    log.push("stopped");
+    loop.callSoon(() => log.push("added"));
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    log.push("stopped2");
+    loop.callLater(2, () => loop.stop());
+    await loop.runForever();
+    log.push("stopped3");
+    expect(log).toEqual(["a", "b", "c", "stopped", "next-run", "added", "stopped2", "timer", "stopped3"]);
+    expect(loop.time()).toBe(2);
+    loop.close();
+  });
+
+  // h = call_soon(x); call_soon(stop); run_forever(); h.cancel(); h.cancelled() -> True
+  // loop.stop(); loop.stop(); call_soon(one); call_soon(lambda: call_soon(two)); run_forever(); '--'; run once more
+  // -> ['x', ('cancelled after run', True), 'one', '--', 'two']
+  it("cancel() after a handle ran still marks it cancelled; stop() twice before runForever() is one iteration", async () => {
+    const { loop } = virtual();
+    const log: unknown[] = [];
+    const h = loop.callSoon(() => log.push("x"));
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    h.cancel();
+    log.push(["cancelled after run", h.cancelled()]);
+    loop.stop();
+    loop.stop();
+    loop.callSoon(() => log.push("one"));
+    loop.callSoon(() => loop.callSoon(() => log.push("two")));
+    await loop.runForever();
+    log.push("--");
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(log).toEqual(["x", ["cancelled after run", true], "one", "--", "two"]);
+    loop.close();
+  });
+
+  it("an exception in a callback does not cancel a pending stop()", async () => {
+    // call_soon(stop); call_soon(boom); call_soon(after) -> after runs, loop stops after that iteration
+    const { loop } = virtual();
+    loop.setExceptionHandler(() => {});
+    const log: string[] = [];
+    loop.callSoon(() => loop.stop());
+    loop.callSoon(() => {
+      throw new Error("boom");
+    });
+    loop.callSoon(() => {
+      log.push("after");
+      loop.callSoon(() => log.push("next iteration"));
+    });
+    await loop.runForever();
+    expect(log).toEqual(["after"]);
+    expect(loop.isRunning()).toBe(false);
+    loop.close();
+  });
+});
+
+describe("exception handler contexts", () => {
+  // h = call_soon(boom, 1); t = call_later(0.1, boom, 2)
+  // -> [(['exception', 'handle', 'message'], 'Exception in callback ...boom(1)', "ValueError('boom 1')", True, False),
+  //     (['exception', 'handle', 'message'], 'Exception in callback ...boom(2)', "ValueError('boom 2')", False, True)]
+  it("a failing callSoon or callLater callback reports exactly message, exception and handle (the very handle)", async () => {
+    const { loop } = virtual();
+    const contexts: ExceptionContext[] = [];
+    loop.setExceptionHandler((_l, c) => void contexts.push(c));
+    function boom(x: number): never {
+      throw new RangeError(`boom ${x}`);
+    }
+    const h = loop.callSoon(boom, 1);
+    const t = loop.callLater(0.1, boom, 2);
+    loop.callLater(0.2, () => loop.stop());
+    await loop.runForever();
+    expect(contexts.map((c) => Object.keys(c).sort())).toEqual([
+      ["exception", "handle", "message"],
+      ["exception", "handle", "message"],
+    ]);
+    expect(contexts[0].handle).toBe(h);
+    expect(contexts[1].handle).toBe(t);
+    expect((contexts[0].exception as Error).message).toBe("boom 1");
+    expect((contexts[1].exception as Error).message).toBe("boom 2");
+    for (const c of contexts) expect(c.message).toMatch(/^Exception in callback .*boom/);
+    loop.close();
+  });
+
+  it("debug mode adds source_traceback to the context", async () => {
+    // test_set_exc_handler_custom: {'exception', 'message', 'handle', 'source_traceback'}
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    const contexts: ExceptionContext[] = [];
+    loop.setExceptionHandler((_l, c) => void contexts.push(c));
+    loop.callSoon(function zeroError() {
+      throw new Error("1/0");
+    });
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(Object.keys(contexts[0]).sort()).toEqual(["exception", "handle", "message", "source_traceback"]);
+    loop.close();
+  });
+
+  // ctx = {"message": "x"}; loop.call_exception_handler(ctx); seen[0] is ctx -> True
+  // set_exception_handler("spam") -> TypeError('A callable object or None is expected, got 'spam'')
+  it("the handler receives the context object itself; setExceptionHandler validates and null restores the default", () => {
+    const { loop } = virtual();
+    const seen: ExceptionContext[] = [];
+    const handler = (_l: EventLoop, c: ExceptionContext): void => void seen.push(c);
+    expect(loop.getExceptionHandler()).toBeNull();
+    loop.setExceptionHandler(handler);
+    expect(loop.getExceptionHandler()).toBe(handler);
+    const ctx = { message: "x" };
+    loop.callExceptionHandler(ctx);
+    expect(seen[0]).toBe(ctx);
+    expect(() => loop.setExceptionHandler("spam" as never)).toThrow(/A callable object or null is expected/);
+    expect(loop.getExceptionHandler()).toBe(handler);
+    loop.setExceptionHandler(null);
+    expect(loop.getExceptionHandler()).toBeNull();
+    loop.close();
+  });
+
+  // loop.default_exception_handler({"message": "M", "zeta": 1, "alpha": 2})
+  // loop.default_exception_handler({"message": "", "x": 3}); loop.default_exception_handler({"x": 3})
+  // -> 'M\nalpha: 2\nzeta: 1\nUnhandled exception in event loop\nx: 3\nUnhandled exception in event loop\nx: 3\n'
+  it("the default handler logs the message, then the other keys sorted; an empty or missing message becomes 'Unhandled exception in event loop'", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { loop } = virtual();
+    loop.defaultExceptionHandler({ message: "M", zeta: 1, alpha: 2 });
+    loop.defaultExceptionHandler({ message: "", x: 3 });
+    loop.defaultExceptionHandler({ x: 3 } as never);
+    expect(spy.mock.calls.map((c) => String(c[0]))).toEqual([
+      "M\nalpha: 2\nzeta: 1",
+      "Unhandled exception in event loop\nx: 3",
+      "Unhandled exception in event loop\nx: 3",
+    ]);
+    loop.close();
+  });
+
+  // class L(SelectorEventLoop): def default_exception_handler(self, ctx): raise ValueError("ham")
+  // l2.call_exception_handler({"message": "a"}) -> logs 'Exception in default exception handler'
+  // l2.set_exception_handler(bad); l2.call_exception_handler({"message": "b"})
+  // -> 'Exception in default exception handler while handling an unexpected error in custom exception handler'
+  //    and the default handler got ['context', 'exception', 'message'], 'Unhandled error in exception handler', context['message'] == 'b'
+  it("a broken default handler (subclass) is logged; with a broken custom handler too, the original context is passed along", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    let got: ExceptionContext | null = null;
+    class L extends EventLoop {
+      override defaultExceptionHandler(context: ExceptionContext): void {
+        got = context;
+        throw new RangeError("ham");
+      }
+    }
+    const l2 = new L({ clock: new VirtualClock() });
+    l2.callExceptionHandler({ message: "a" });
+    expect(String(spy.mock.calls[0][0])).toBe("Exception in default exception handler");
+    l2.setExceptionHandler(() => {
+      throw new TypeError("spam");
+    });
+    l2.callExceptionHandler({ message: "b" });
+    expect(String(spy.mock.calls[1][0])).toBe(
+      "Exception in default exception handler while handling an unexpected error in custom exception handler",
+    );
+    expect(Object.keys(got!).sort()).toEqual(["context", "exception", "message"]);
+    expect(got!.message).toBe("Unhandled error in exception handler");
+    expect((got!.context as ExceptionContext).message).toBe("b");
+    expect((got!.exception as Error).message).toBe("spam");
+    l2.close();
+  });
+});
+
+describe("'Exception in callback' message format", () => {
+  // CPython 3.12: def boom(x): raise ValueError; loop.call_soon(boom, 1)
+  //   context['message'] == 'Exception in callback boom(1) at /tmp/x.py:12'
+  //   (events.Handle._run: f'Exception in callback {format_callback_source(cb, args)}'),
+  //   and repr(handle) == '<Handle boom(1) at /tmp/x.py:12>'.
+  // Ours has no ' at file:line': a JavaScript function's source location is not
+  // known without capturing a stack when it is scheduled.
+  it("names the callback with its arguments, not the handle", async () => {
+    const { loop } = virtual();
+    const contexts: ExceptionContext[] = [];
+    loop.setExceptionHandler((_l, c) => void contexts.push(c));
+    function boom(_x: number): never {
+      throw new Error("boom");
+    }
+    loop.callSoon(boom, 1);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(contexts[0].message).toMatch(/^Exception in callback boom\(1\)/);
+    loop.close();
+  });
+
+  it("shows the arguments in the handle's repr too", () => {
+    const { loop } = virtual();
+    function boom(_x: unknown, _y: unknown): void {}
+    expect(String(loop.callSoon(boom, 1, "a"))).toBe("<Handle boom(1, 'a')>");
+    const timer = loop.callAt(5, boom, null, 2);
+    expect(String(timer)).toBe("<TimerHandle when=5 boom(null, 2)>");
+    timer.cancel();
+    expect(String(timer)).toBe("<TimerHandle cancelled when=5>");
+    loop.close();
+  });
+});
