@@ -344,7 +344,7 @@ describe("close() of a runner that was never used is a no-op", () => {
   });
 });
 
-describe.skip("BUG (design): a KeyboardInterrupt raised by a task does not stop the loop", () => {
+describe.skip("DESIGN (open): a KeyboardInterrupt raised by a task does not stop the loop", () => {
   // CPython 3.12: KeyboardInterrupt/SystemExit raised in any task propagate out of
   // the loop (Task.__step re-raises BaseException after setting it), so run()
   // raises at once and the main task is cancelled during shutdown:
