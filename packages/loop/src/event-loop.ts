@@ -222,6 +222,15 @@ export class EventLoop {
     if (this.#running && !this.#inIteration) this.#scheduleHost();
   }
 
+  /**
+   * One cancelled timer left the heap. The count only decides when to clean
+   * the heap, and a cancel of a timer already moved to the ready queue is
+   * counted too, so it is kept from going below zero rather than exact.
+   */
+  #uncountCancelled(): void {
+    if (this.#cancelledTimers > 0) this.#cancelledTimers--;
+  }
+
   #pushReady(handle: Runnable): void {
     this.#ready.push(handle);
     if (this.#immediate === null && this.#running && !this.#inIteration) {
@@ -483,18 +492,11 @@ export class EventLoop {
     const timers = this.#timers;
     if (timers.size > 0) {
       const now = this.#clock.now();
-      for (let t = timers.peek(); t !== undefined; t = timers.peek()) {
-        if (t._cancelled) {
-          timers.pop();
-          t._scheduled = false;
-          this.#cancelledTimers--;
-          continue;
-        }
-        if (t._when > now) break;
-        timers.pop();
-        t._scheduled = false;
-        this.#ready.push(t);
-      }
+      // Due entries move to the ready queue without being touched (the heap
+      // keeps their deadlines): #runBatch marks them unscheduled, and skips
+      // the cancelled ones, when it reaches them anyway.
+      const ready = this.#ready;
+      while (timers.peekWhen() <= now) ready.push(timers.pop()!);
     }
     this.#batch = this.#ready;
     this.#ready = this.#spare;
@@ -510,6 +512,11 @@ export class EventLoop {
       const handle = batch[this.#pos];
       // Let go of it now, as CPython's popleft does: a long batch would otherwise keep every ran entry alive.
       batch[this.#pos++] = DONE;
+      if ((handle as Partial<TimerEntry>)._scheduled === true) {
+        // A timer moved here by #runOnce: out of the heap now.
+        (handle as TimerEntry)._scheduled = false;
+        if (handle._cancelled) this.#uncountCancelled();
+      }
       if (handle._cancelled) continue;
       this.#needDrain = handle._drain;
       if (debug) {
@@ -577,7 +584,7 @@ export class EventLoop {
     while (next !== undefined && next._cancelled) {
       timers.pop();
       next._scheduled = false;
-      this.#cancelledTimers--;
+      this.#uncountCancelled();
       next = timers.peek();
     }
     if (next === undefined) {

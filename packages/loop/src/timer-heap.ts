@@ -25,6 +25,11 @@ export class TimerHeap {
     return this.#items[0];
   }
 
+  /** The earliest deadline, without touching the timer object (Infinity when empty). */
+  peekWhen(): number {
+    return this.#items.length > 0 ? this.#when[0] : Infinity;
+  }
+
   push(timer: TimerEntry): void {
     const items = this.#items;
     let i = items.length;
