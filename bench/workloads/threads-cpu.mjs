@@ -5,6 +5,9 @@
 //                    (os.availableParallelism() workers), all submitted at once
 //       noop         n no-op toThread() calls submitted at once: per-call overhead
 //       noop-serial  n no-op toThread() calls awaited one by one: round-trip latency
+//       piscina      n CPU tasks with Piscina 5.3.2 (same worker file, same task,
+//                    maxThreads = os.availableParallelism()), all submitted at once
+//       piscina-noop n no-op Piscina calls (the same module's noop) submitted at once
 // Imports the built packages (packages/*/dist): build first.
 import { availableParallelism } from "node:os";
 import { check, runWorkload, timed } from "../lib/child.mjs";
@@ -12,6 +15,18 @@ import { check, runWorkload, timed } from "../lib/child.mjs";
 const TASK = new URL("./threads-cpu-task.mjs", import.meta.url);
 const tasksDist = new URL("../../packages/tasks/dist/index.js", import.meta.url).href;
 const threadsDist = new URL("../../packages/threads/dist/index.js", import.meta.url).href;
+
+/**
+ * A Piscina pool on the same worker file as `ours`, one thread per core (all
+ * started up front: Piscina starts minThreads eagerly, and would otherwise
+ * start only half of them). Its construction and destroy() are inside the
+ * timing, as our pool's start and shutdown (in run()) are.
+ */
+async function piscinaPool() {
+  const { Piscina } = await import("piscina");
+  const threads = availableParallelism();
+  return { threads, make: () => new Piscina({ filename: TASK.href, minThreads: threads, maxThreads: threads }) };
+}
 
 async function libraries() {
   const tasks = await import(tasksDist);
@@ -54,6 +69,46 @@ await runWorkload({
     check("tasks done", done, n);
     check("every result a digest byte", Number.isInteger(sum) && sum >= 0 && sum <= 255 * n, true);
     return { ...r, tasksPerSecond: n / r.seconds, workers: availableParallelism() };
+  },
+
+  async piscina(n) {
+    const { threads, make } = await piscinaPool();
+    let done = 0;
+    let sum = 0;
+    let maxThreads = 0;
+    const r = await timed(async () => {
+      const pool = make();
+      maxThreads = pool.options.maxThreads;
+      const promises = [];
+      for (let i = 0; i < n; i++) promises.push(pool.run(i, { name: "hash" }));
+      for (const p of promises) {
+        sum += await p;
+        done++;
+      }
+      await pool.destroy();
+    });
+    check("tasks done", done, n);
+    check("every result a digest byte", Number.isInteger(sum) && sum >= 0 && sum <= 255 * n, true);
+    return { ...r, tasksPerSecond: n / r.seconds, workers: threads, maxThreads };
+  },
+
+  async "piscina-noop"(n) {
+    const { threads, make } = await piscinaPool();
+    let done = 0;
+    let maxThreads = 0;
+    const r = await timed(async () => {
+      const pool = make();
+      maxThreads = pool.options.maxThreads;
+      const promises = [];
+      for (let i = 0; i < n; i++) promises.push(pool.run(null, { name: "noop" }));
+      for (const p of promises) {
+        await p;
+        done++;
+      }
+      await pool.destroy();
+    });
+    check("calls done", done, n);
+    return { ...perCall(r, n), workers: threads, maxThreads };
   },
 
   async noop(n) {

@@ -28,17 +28,15 @@ export interface FutureHooks {
   onCancel?: () => boolean;
   /** Why blocking is impossible, for the RuntimeError message. */
   cannotBlock?: string;
+  /** Whether the work has started, for a pending future (a pool call sent ahead to a worker has not). */
+  isRunning?: () => boolean;
 }
 
-const HOOKS = Symbol("asyncio-ts.threads.hooks");
+let setHooks: (future: ConcurrentFuture<unknown>, hooks: FutureHooks) => void;
 
 /** @internal Lets the side that completes a future say how to wait for it and how to cancel it. */
-export function attachHooks(future: object, hooks: FutureHooks): void {
-  (future as unknown as Record<symbol, FutureHooks>)[HOOKS] = hooks;
-}
-
-function hooksOf(future: object): FutureHooks | undefined {
-  return (future as unknown as Record<symbol, FutureHooks | undefined>)[HOOKS];
+export function attachHooks(future: ConcurrentFuture<unknown>, hooks: FutureHooks): void {
+  setHooks(future, hooks);
 }
 
 /**
@@ -70,20 +68,24 @@ function hooksOf(future: object): FutureHooks | undefined {
 export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
   static {
     brand(this, "ConcurrentFuture");
+    setHooks = (future, hooks) => {
+      future.#hooks = hooks;
+    };
   }
   #state = PENDING;
   #value: unknown = undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks of this future
-  #callbacks: ((future: any) => void)[] | null = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callbacks of this future, made on first use
+  #callbacks: ((future: any) => void)[] | null = null;
+  #hooks: FutureHooks | undefined = undefined;
 
   /** True if the future was cancelled. */
   cancelled(): boolean {
     return this.#state === CANCELLED;
   }
 
-  /** True while the work is running (and can no longer be cancelled before it starts). */
+  /** True while the work is running: started, not done (a pool call sent ahead to a worker has not started). */
   running(): boolean {
-    return this.#state === RUNNING;
+    return this.#state === RUNNING || (this.#state === PENDING && this.#hooks?.isRunning?.() === true);
   }
 
   /** True once the future has a result, an exception, or was cancelled. */
@@ -97,8 +99,8 @@ export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
    */
   cancel(): boolean {
     if (this.#state >= CANCELLED) return false;
-    const onCancel = hooksOf(this)?.onCancel;
-    if (onCancel !== undefined && !onCancel()) return false;
+    const hooks = this.#hooks;
+    if (hooks?.onCancel !== undefined && !hooks.onCancel()) return false;
     if (this.#state >= CANCELLED) return this.#state === CANCELLED;
     this.#settle(CANCELLED, undefined);
     return true;
@@ -131,8 +133,8 @@ export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
    */
   addDoneCallback(callback: (future: this) => void): void {
     if (typeof callback !== "function") throw new TypeError(`addDoneCallback() needs a function, got ${describeValue(callback)}`);
-    if (this.#callbacks === null) runCallback(callback, this);
-    else this.#callbacks.push(callback);
+    if (this.#state >= CANCELLED) runCallback(callback, this);
+    else (this.#callbacks ??= []).push(callback);
   }
 
   /**
@@ -161,12 +163,13 @@ export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return new Promise<T>((resolve, reject) => {
+    const promise = new Promise<T>((resolve, reject) => {
       this.addDoneCallback((f) => {
         if (f.#state === FINISHED) resolve(f.#value as T);
         else reject(f.#state === CANCELLED ? new CancelledError() : f.#value);
       });
-    }).then(onfulfilled, onrejected);
+    });
+    return onfulfilled == null && onrejected == null ? (promise as Promise<R1 | R2>) : promise.then(onfulfilled, onrejected);
   }
 
   toString(): string {
@@ -198,7 +201,7 @@ export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
     if (timeout !== null && timeout !== undefined) {
       if (typeof timeout !== "number" || Number.isNaN(timeout)) throw new TypeError(`${what}() timeout must be a number of seconds or null, got ${describeValue(timeout)}`);
     }
-    const hooks = hooksOf(this);
+    const hooks = this.#hooks;
     const blocker = hooks?.blocker ?? null;
     if (timeout !== null && timeout !== undefined && timeout <= 0) {
       blocker?.wait(0);
@@ -219,7 +222,7 @@ export class ConcurrentFuture<T = unknown> implements PromiseLike<T> {
   }
 
   #stateName(): string {
-    return ["pending", "running", "cancelled", "finished", "finished"][this.#state];
+    return this.running() ? "running" : ["pending", "running", "cancelled", "finished", "finished"][this.#state];
   }
 }
 

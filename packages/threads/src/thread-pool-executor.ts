@@ -3,24 +3,30 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type Re
 import type { EventLoop, Executor } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
-import { attachHooks, ConcurrentFuture, type Blocker } from "./concurrent-future.js";
+import { attachHooks, ConcurrentFuture, type Blocker, type FutureHooks } from "./concurrent-future.js";
 import { functionSpec } from "./internal/function-spec.js";
 import { makeKnownError, serveCallback, serveCoroutine } from "./internal/loop-requests.js";
 import {
-  CONTROL_CALL_ID,
-  CONTROL_SLOT,
+  CONTROL_WORDS,
   deserializeError,
+  idWord,
+  MSG_ABORT,
+  MSG_CALLS,
+  MSG_DONE,
+  PIPELINE_DEPTH,
   SLOT_ABORT,
   SLOT_FREE,
   SLOT_RUNNING,
   SLOT_SENT,
   SLOT_SKIP,
+  stateWord,
   type FromWorker,
   type FunctionSpec,
   type SerializedError,
 } from "./internal/protocol.js";
-import { workerEntry, workerExecArgv } from "./internal/worker-path.js";
+import { startWorker } from "./internal/worker-path.js";
 import { TimeoutError } from "@asyncio-ts/combinators";
+import { CancelledError, Future } from "@asyncio-ts/tasks";
 import { unwrapTransfers } from "./transfer.js";
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -40,34 +46,132 @@ export interface ThreadPoolExecutorOptions {
   resourceLimits?: ResourceLimits;
 }
 
-/** A submitted call. Invariant: `worker` is set exactly while the call is on a worker. */
-interface Call {
-  id: number;
-  spec: FunctionSpec;
-  args: unknown[];
-  transferList: Transferable[];
-  future: ConcurrentFuture<unknown>;
-  /** The loop running when it was submitted: where the worker's calls back go. */
-  loop: EventLoop | null;
-  worker: PoolWorker | null;
+/** What a pool's calls need from it (the pool's private methods, reachable from a Call). */
+interface PoolAccess {
+  readonly blocker: Blocker;
+  cancel(call: Call): boolean;
 }
+
+/**
+ * A submitted call; also its future's hooks. Invariant: `worker` is set
+ * exactly while the call is in one of that worker's slots (sent, running, or
+ * cancelled while running and not yet answered), and `queued` exactly while it
+ * waits in the pool's queue.
+ */
+class Call implements FutureHooks {
+  worker: PoolWorker | null = null;
+  slot = -1;
+  /** Order of sending (a worker runs its calls in this order). */
+  seq = 0;
+  queued = false;
+  constructor(
+    readonly pool: PoolAccess,
+    readonly id: number,
+    readonly spec: FunctionSpec,
+    readonly args: unknown[],
+    readonly transferList: Transferable[],
+    /** A ConcurrentFuture, or (for toThread()) the asyncio Future itself. */
+    readonly future: ConcurrentFuture<unknown> | Future<unknown>,
+    /** The loop running when it was submitted: where the worker's calls back go. */
+    readonly loop: EventLoop | null,
+  ) {}
+
+  /** Settles the future with the call's outcome (ignored if it is done already: a cancel won the race). */
+  settle(ok: boolean, value: unknown): void {
+    const future = this.future;
+    if (future instanceof ConcurrentFuture) {
+      future._settle(ok, value);
+      return;
+    }
+    // An asyncio Future, settled as wrapping the ConcurrentFuture would settle it.
+    if (future.done() || future.getLoop().isClosed()) return;
+    if (ok) future.setResult(value);
+    else if (value instanceof CancelledError) future.cancel(value.message || undefined);
+    else future.setException(value);
+  }
+
+  get blocker(): Blocker {
+    return this.pool.blocker;
+  }
+
+  onCancel(): boolean {
+    return this.pool.cancel(this);
+  }
+
+  /** Started on its worker (a call sent ahead is not, until the worker claims it). */
+  isRunning(): boolean {
+    const worker = this.worker;
+    if (worker === null) return false;
+    const state = Atomics.load(worker.control, stateWord(this.slot));
+    return (state === SLOT_RUNNING || state === SLOT_ABORT) && Atomics.load(worker.control, idWord(this.slot)) === this.id;
+  }
+}
+
+/**
+ * The asyncio Future toThread() gets: cancelling it cancels the call at once
+ * (a call that has not started never does), without a done callback and a
+ * loop turn in between.
+ */
+class PoolFuture<T> extends Future<T> {
+  call: Call | null = null;
+
+  override cancel(msg?: string): boolean {
+    if (!super.cancel(msg)) return false;
+    const call = this.call;
+    if (call !== null) {
+      this.call = null;
+      call.pool.cancel(call);
+    }
+    return true;
+  }
+}
+
+/** A slot whose call the pool took back (SENT -> SKIP): free once the worker answers "skipped". */
+const TAKEN = "taken" as const;
+type Slot = Call | typeof TAKEN | null;
 
 interface PoolWorker {
   thread: Worker;
   port: MessagePort;
   control: Int32Array;
-  call: Call | null;
-  /** The loop of the last call it ran (for calls back that outlive their call). */
+  /** What the pool sent it, by control slot. */
+  slots: Slot[];
+  /** Slots not null. The thread is ref'd exactly while this is above 0. */
+  inFlight: number;
+  /** Ids of the function specs it was sent (later calls name them by id). */
+  known: Set<number>;
+  /** The loop of the last call it finished (for calls back that outlive their call). */
   lastLoop: EventLoop | null;
   /** Set when the pool ends the thread on purpose (grace expiry, shutdown). */
   retiring: boolean;
-  /** Set once a crash or exit was reported for its call. */
+  /** Set once a crash or exit was reported: it gets no more calls. */
   failed: boolean;
+  /** Set once it answered a call: it started fine. */
+  answered: boolean;
   exited: Promise<void>;
   graceTimer: ReturnType<typeof setTimeout> | null;
+  /** The cancelled call the grace timer is for. */
+  graceCall: Call | null;
+  /** Set when its thread has exited. */
+  gone: boolean;
 }
 
 let nextCallId = 1;
+/** Set by toThread() around its runInExecutor() call: the next submit() for this loop returns an asyncio Future. */
+let directLoop: EventLoop | null = null;
+
+/**
+ * @internal For toThread(), around its runInExecutor() call: the next submit()
+ * for `loop` to a ThreadPoolExecutor of this build returns an asyncio `Future`
+ * of `loop`, settled straight from the worker's answer, instead of a
+ * ConcurrentFuture that runInExecutor() would wrap in one (a promise chain and
+ * an extra turn per call). Other executors are unaffected. Reset with null.
+ */
+export function setDirectLoop(loop: EventLoop | null): void {
+  directLoop = loop;
+}
+
+let nextSeq = 1;
 let nextPoolId = 1;
 
 /**
@@ -83,9 +187,12 @@ let nextPoolId = 1;
  * `transfer(buffer)` moves an `ArrayBuffer` instead.
  *
  * Workers start lazily, up to `maxWorkers`, and stay; an idle worker never
- * keeps the process alive.
+ * keeps the process alive. A busy worker is sent its next call before the
+ * current one ends (so it never waits for a round trip); such a call has not
+ * started (`running()` is false) and counts as queued.
  *
- * Cancellation: `future.cancel()` on a queued call removes it (it never runs);
+ * Cancellation: `future.cancel()` on a queued call (also one sent ahead)
+ * removes it (it never runs);
  * on a running call it aborts the call's `this.signal` and settles the future
  * as cancelled at once. If the call has not returned `cancelGracePeriod`
  * seconds later, its worker is terminated and replaced, so the pool keeps its
@@ -108,16 +215,20 @@ export class ThreadPoolExecutor implements Executor {
   readonly #prefix: string;
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #workers: PoolWorker[] = [];
-  readonly #idle: PoolWorker[] = [];
-  /** Calls waiting for a worker, FIFO. */
-  readonly #queue: Call[] = [];
+  /** Calls waiting for a worker, FIFO; entries cancelled meanwhile (`queued` false) are skipped. */
+  #queue: Call[] = [];
   #queueHead = 0;
+  /** Calls in the queue that still wait. */
+  #queued = 0;
   #shutdown = false;
   #threadCount = 0;
   /** Bumped by every worker message: a thread blocked in result() sleeps on it. */
   readonly #posted = new SharedArrayBuffer(4);
   readonly #postedWord = new Int32Array(this.#posted);
-  readonly #blocker: Blocker = { wait: (deadline) => this.#pump(deadline) };
+  readonly #access: PoolAccess = {
+    blocker: { wait: (deadline) => this.#pump(deadline) },
+    cancel: (call) => this.#cancel(call),
+  };
 
   constructor(options: ThreadPoolExecutorOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`ThreadPoolExecutor options must be an object, got ${describeValue(options)}`);
@@ -149,28 +260,29 @@ export class ThreadPoolExecutor implements Executor {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const spec = functionSpec(fn, "submit");
     const unwrapped = unwrapTransfers(args);
-    const future = new ConcurrentFuture<Awaited<ReturnType<F>>>();
-    const call: Call = {
-      id: nextCallId++,
-      spec,
-      args: unwrapped.args,
-      transferList: unwrapped.transferList,
-      future: future as ConcurrentFuture<unknown>,
-      loop: getRunningLoopOrNull(),
-      worker: null,
-    };
-    attachHooks(call.future, { blocker: this.#blocker, onCancel: () => this.#cancel(call) });
-    const worker = this.#idle.pop() ?? (this.#workers.length < this.#maxWorkers ? this.#spawn() : null);
+    const loop = getRunningLoopOrNull();
+    let call: Call;
+    if (directLoop !== null && directLoop === loop) {
+      directLoop = null;
+      const future = new PoolFuture<unknown>({ loop });
+      call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, loop);
+      future.call = call;
+    } else {
+      call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, new ConcurrentFuture<unknown>(), loop);
+      attachHooks(call.future as ConcurrentFuture<unknown>, call);
+    }
+    const future = call.future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
+    const worker = this.#queued > 0 ? null : this.#workerFor();
     if (worker !== null) {
       try {
-        this.#send(worker, call);
+        this.#post(worker, [call]);
       } catch (error) {
-        this.#becomeIdle(worker);
+        if (worker.inFlight === 0) this.#rest(worker);
         throw error;
       }
     } else {
       checkCloneable(call);
-      this.#queue.push(call);
+      this.#enqueue(call);
     }
     return future;
   }
@@ -220,18 +332,25 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   /**
-   * Stops taking work. Queued calls still run unless `cancelFutures` is set
-   * (then they are cancelled and never run); running calls finish; then the
-   * worker threads end. With `wait` (the default) the returned promise settles
-   * when every thread has ended; without, at once.
+   * Stops taking work. Queued calls (including those sent ahead to a worker
+   * and not started) still run unless `cancelFutures` is set (then they are
+   * cancelled and never run); running calls finish; then the worker threads
+   * end. With `wait` (the default) the returned promise settles when every
+   * thread has ended; without, at once.
    */
   shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
     const { wait = true, cancelFutures = false } = options ?? {};
     this.#shutdown = true;
     if (cancelFutures) {
-      while (this.#queueHead < this.#queue.length) this.#queue[this.#queueHead].future.cancel();
+      for (let call = this.#dequeue(); call !== null; call = this.#dequeue()) call.future.cancel();
+      // Calls sent ahead count as queued; a worker's first call counts as running, as it would
+      // without the pipelining (it starts as soon as the thread is ready).
+      for (const worker of this.#workers) {
+        const first = firstCall(worker);
+        for (let slot = 0; slot < PIPELINE_DEPTH; slot++) if (worker.slots[slot] !== first) this.#takeBack(worker, slot)?.future.cancel();
+      }
     }
-    for (const worker of this.#idle.splice(0)) this.#retire(worker);
+    for (const worker of this.#workers.slice()) if (worker.inFlight === 0) this.#retire(worker);
     if (!wait) return Promise.resolve();
     return this.#allExited();
   }
@@ -241,9 +360,21 @@ export class ThreadPoolExecutor implements Executor {
     return this.shutdown({ wait: true });
   }
 
-  /** Debug information: threads, busy threads and queued calls. */
+  /** Debug information: threads, busy threads, and calls waiting to start (queued, or sent ahead to a worker). */
   statistics(): { workers: number; busy: number; queued: number } {
-    return { workers: this.#workers.length, busy: this.#workers.length - this.#idle.length, queued: this.#queue.length - this.#queueHead };
+    let busy = 0;
+    let waiting = this.#queued;
+    for (const worker of this.#workers) {
+      let calls = 0;
+      for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
+        const entry = worker.slots[slot];
+        if (entry === null || entry === TAKEN) continue;
+        calls++;
+        if (Atomics.load(worker.control, stateWord(slot)) === SLOT_SENT) waiting++;
+      }
+      if (calls > 0) busy++;
+    }
+    return { workers: this.#activeWorkers(), busy, queued: waiting };
   }
 
   toString(): string {
@@ -252,17 +383,46 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   // ---- internals ---------------------------------------------------------------
+  //
+  // Each worker holds up to PIPELINE_DEPTH calls: the one it runs and the next,
+  // sent ahead so that it starts the moment the first ends, without a round
+  // trip through this thread. A call sent ahead has not started: the worker
+  // claims it in shared memory (SENT -> RUNNING) when it starts it, and this
+  // thread can take it back first (SENT -> SKIP) to cancel it or to give it to
+  // a worker that has nothing to do.
+
+  /**
+   * Workers that take calls. One that is ending (retired, crashed) is replaced
+   * at once, not when it has exited: a thread blocked in result() cannot see
+   * the exit, but sees the replacement's messages.
+   */
+  #activeWorkers(): number {
+    let count = 0;
+    for (const worker of this.#workers) if (!worker.retiring && !worker.failed) count++;
+    return count;
+  }
 
   async #allExited(): Promise<void> {
     while (this.#workers.length > 0) await Promise.all(this.#workers.map((w) => w.exited));
   }
 
+  /** A worker for a new call: an idle one, a new one, or one with room for a call ahead; null when all are full. */
+  #workerFor(): PoolWorker | null {
+    let best: PoolWorker | null = null;
+    for (const worker of this.#workers) {
+      if (worker.retiring || worker.failed || worker.gone) continue;
+      if (worker.inFlight === 0) return worker;
+      if (worker.inFlight < PIPELINE_DEPTH && (best === null || worker.inFlight < best.inFlight)) best = worker;
+    }
+    if (this.#activeWorkers() < this.#maxWorkers) return this.#spawn();
+    return best;
+  }
+
   #spawn(): PoolWorker {
     const { port1, port2 } = new MessageChannel();
-    const controlBuffer = new SharedArrayBuffer(8);
-    const thread = new Worker(workerEntry(), {
+    const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    const thread = startWorker({
       name: `${this.#prefix}_${this.#threadCount++}`,
-      execArgv: workerExecArgv(),
       resourceLimits: this.#resourceLimits,
       workerData: { asyncioTs: { port: port2, control: controlBuffer, posted: this.#posted } },
       transferList: [port2],
@@ -272,63 +432,114 @@ export class ThreadPoolExecutor implements Executor {
       thread,
       port: port1,
       control: new Int32Array(controlBuffer),
-      call: null,
+      slots: new Array<Slot>(PIPELINE_DEPTH).fill(null),
+      inFlight: 0,
+      known: new Set(),
       lastLoop: null,
       retiring: false,
       failed: false,
+      answered: false,
       exited: new Promise<void>((resolve) => (resolveExited = resolve)),
       graceTimer: null,
+      graceCall: null,
+      gone: false,
     };
     port1.on("message", (message: FromWorker | WorkerNotice) => this.#onMessage(worker, message));
-    thread.on("error", (error) => this.#onCrash(worker, error));
+    thread.on("error", (error) => this.#onError(worker, error));
     thread.on("exit", (code) => {
       this.#onExit(worker, code);
       resolveExited();
     });
+    // Idle until it gets a call: an idle worker never keeps the process alive.
+    thread.unref();
+    port1.unref();
     this.#workers.push(worker);
     return worker;
   }
 
-  #send(worker: PoolWorker, call: Call): void {
-    Atomics.store(worker.control, CONTROL_CALL_ID, call.id);
-    Atomics.store(worker.control, CONTROL_SLOT, SLOT_SENT);
+  /**
+   * Sends `calls` to `worker` in one message, each into a free slot. Throws
+   * (a TypeError for arguments that cannot be cloned) with nothing sent.
+   */
+  #post(worker: PoolWorker, calls: Call[]): void {
+    const control = worker.control;
+    const message: unknown[] = [MSG_CALLS];
+    let transferList: Transferable[] | undefined;
+    let newSpecs: number[] | undefined;
+    let slot = 0;
+    for (const call of calls) {
+      while (worker.slots[slot] !== null) slot++;
+      const spec = call.spec;
+      let fnRef: FunctionSpec | number = spec.id;
+      if (!worker.known.has(spec.id) && !newSpecs?.includes(spec.id)) {
+        fnRef = spec;
+        (newSpecs ??= []).push(spec.id);
+      }
+      message.push(slot, call.id, fnRef, call.args);
+      call.seq = nextSeq++;
+      if (call.transferList.length > 0) (transferList ??= []).push(...call.transferList);
+      call.slot = slot++;
+    }
+    for (const call of calls) {
+      Atomics.store(control, idWord(call.slot), call.id);
+      Atomics.store(control, stateWord(call.slot), SLOT_SENT);
+    }
     try {
-      worker.port.postMessage({ type: "call", id: call.id, fn: call.spec, args: call.args }, call.transferList as never);
+      if (transferList === undefined) worker.port.postMessage(message);
+      else worker.port.postMessage(message, transferList as never);
     } catch (error) {
-      Atomics.store(worker.control, CONTROL_SLOT, SLOT_FREE);
+      for (const call of calls) Atomics.store(control, stateWord(call.slot), SLOT_FREE);
       throw cloneError(error);
     }
-    worker.call = call;
-    call.worker = worker;
-    call.future._markRunning();
-    if (call.loop !== null) worker.lastLoop = call.loop;
-    // Busy: the thread and its port keep the process alive until the outcome arrives.
-    worker.thread.ref();
-    worker.port.ref();
+    if (newSpecs !== undefined) for (const id of newSpecs) worker.known.add(id);
+    if (worker.inFlight === 0) {
+      // Busy: the thread and its port keep the process alive until its calls are answered.
+      worker.thread.ref();
+      worker.port.ref();
+    }
+    for (const call of calls) {
+      worker.slots[call.slot] = call;
+      call.worker = worker;
+    }
+    worker.inFlight += calls.length;
   }
 
-  #becomeIdle(worker: PoolWorker): void {
-    worker.call = null;
-    if (worker.retiring) return;
-    // Next queued call that was not cancelled meanwhile.
+  #enqueue(call: Call): void {
+    call.queued = true;
+    this.#queue.push(call);
+    this.#queued++;
+  }
+
+  /** Puts calls taken back from a worker before they started at the head of the queue (or fails those that cannot be sent again). */
+  #requeue(calls: Call[], why: unknown): void {
+    calls.sort((a, b) => b.id - a.id);
+    for (const call of calls) {
+      if (call.future.done()) continue;
+      if (call.transferList.length > 0) {
+        // Its transferred buffers went to that worker: it cannot be sent again.
+        call.settle(false, new RuntimeError(`${describeCall(call)} never started: the worker thread it was sent to ended, and its transferred arguments (transfer()) went with it`, { cause: why }));
+        continue;
+      }
+      call.queued = true;
+      if (this.#queueHead > 0) this.#queue[--this.#queueHead] = call;
+      else this.#queue.unshift(call);
+      this.#queued++;
+    }
+  }
+
+  #dequeue(): Call | null {
     while (this.#queueHead < this.#queue.length) {
       const call = this.#queue[this.#queueHead];
       this.#queue[this.#queueHead++] = undefined as unknown as Call;
+      if (!call.queued) continue; // cancelled while it waited
+      call.queued = false;
+      this.#queued--;
       this.#compactQueue();
-      try {
-        this.#send(worker, call);
-        return;
-      } catch (error) {
-        call.future._settle(false, error);
-      }
+      return call;
     }
-    if (this.#shutdown) {
-      this.#retire(worker);
-      return;
-    }
-    worker.thread.unref();
-    worker.port.unref();
-    this.#idle.push(worker);
+    this.#queue = [];
+    this.#queueHead = 0;
+    return null;
   }
 
   #compactQueue(): void {
@@ -338,25 +549,153 @@ export class ThreadPoolExecutor implements Executor {
     }
   }
 
+  /** Tops `worker` up with queued calls, in one message. */
+  #fill(worker: PoolWorker): void {
+    while (this.#queued > 0 && worker.inFlight < PIPELINE_DEPTH) {
+      const calls: Call[] = [];
+      for (let room = PIPELINE_DEPTH - worker.inFlight; room > 0; room--) {
+        const call = this.#dequeue();
+        if (call === null) break;
+        calls.push(call);
+      }
+      if (calls.length === 0) return;
+      try {
+        this.#post(worker, calls);
+      } catch {
+        // One of them cannot be sent (a buffer detached since it was queued, say): send them one by one.
+        for (const call of calls) {
+          try {
+            this.#post(worker, [call]);
+          } catch (error) {
+            call.settle(false, error);
+          }
+        }
+      }
+    }
+  }
+
+  /** Gives queued calls to every worker with room (idle ones first), starting workers as allowed. */
+  #dispatch(): void {
+    for (const worker of this.#workers) {
+      if (this.#queued === 0) return;
+      if (worker.inFlight === 0 && !worker.retiring && !worker.failed) this.#fillOne(worker);
+    }
+    while (this.#queued > 0 && this.#activeWorkers() < this.#maxWorkers) this.#fillOne(this.#spawn());
+    for (const worker of this.#workers) {
+      if (this.#queued === 0) return;
+      if (!worker.retiring && !worker.failed) this.#fill(worker);
+    }
+  }
+
+  #fillOne(worker: PoolWorker): void {
+    for (let call = this.#dequeue(); call !== null; call = this.#dequeue()) {
+      try {
+        this.#post(worker, [call]);
+        return;
+      } catch (error) {
+        call.settle(false, error);
+      }
+    }
+  }
+
+  /** A slot of `worker` was answered: give it more work, or let it rest. */
+  #afterAnswer(worker: PoolWorker): void {
+    if (worker.retiring || worker.failed || worker.gone) return;
+    if (this.#queued > 0) this.#fill(worker);
+    if (worker.inFlight === 0 && !this.#steal(worker)) this.#rest(worker);
+  }
+
+  /**
+   * `idle` has nothing to do and the queue is empty: take the oldest call sent
+   * ahead to another worker and not started yet, so that no call waits behind
+   * a running one while a thread is free.
+   */
+  #steal(idle: PoolWorker): boolean {
+    for (;;) {
+      let victim: PoolWorker | null = null;
+      let victimSlot = -1;
+      let oldest: Call | null = null;
+      for (const worker of this.#workers) {
+        if (worker === idle) continue;
+        const first = firstCall(worker); // it starts as soon as that worker is ready: left there
+        for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
+          const entry = worker.slots[slot];
+          if (entry === null || entry === TAKEN || entry === first || entry.transferList.length > 0) continue;
+          if (Atomics.load(worker.control, stateWord(slot)) !== SLOT_SENT) continue;
+          if (oldest === null || entry.id < oldest.id) {
+            oldest = entry;
+            victim = worker;
+            victimSlot = slot;
+          }
+        }
+      }
+      if (victim === null) return false;
+      const call = this.#takeBack(victim, victimSlot);
+      if (call === null) continue; // it started meanwhile: look again
+      try {
+        this.#post(idle, [call]);
+        return true;
+      } catch (error) {
+        call.settle(false, error);
+      }
+    }
+  }
+
+  /**
+   * Takes back the call in `slot` of `worker` if it has not started
+   * (SENT -> SKIP; the worker will skip it and answer "skipped"). Returns it,
+   * detached from the worker, or null.
+   */
+  #takeBack(worker: PoolWorker, slot: number): Call | null {
+    const entry = worker.slots[slot];
+    if (entry === null || entry === TAKEN) return null;
+    if (Atomics.load(worker.control, idWord(slot)) !== entry.id) return null;
+    if (Atomics.compareExchange(worker.control, stateWord(slot), SLOT_SENT, SLOT_SKIP) !== SLOT_SENT) return null;
+    worker.slots[slot] = TAKEN;
+    entry.worker = null;
+    return entry;
+  }
+
+  /** Nothing for `worker` to do: it rests (never keeping the process alive), or ends after shutdown(). */
+  #rest(worker: PoolWorker): void {
+    if (this.#shutdown) {
+      this.#retire(worker);
+      return;
+    }
+    worker.thread.unref();
+    worker.port.unref();
+  }
+
   #onMessage(worker: PoolWorker, message: FromWorker | WorkerNotice): void {
+    if (Array.isArray(message)) {
+      const slot = message[1];
+      const entry = worker.slots[slot];
+      if (entry === null) return;
+      if (entry !== TAKEN && entry.id !== message[2]) return;
+      worker.slots[slot] = null;
+      worker.inFlight--;
+      worker.answered = true;
+      if (entry === TAKEN) {
+        this.#afterAnswer(worker);
+        return;
+      }
+      entry.worker = null;
+      if (entry.loop !== null) worker.lastLoop = entry.loop;
+      if (message[0] !== MSG_DONE) {
+        // Skipped without being taken back: cannot happen; it never ran, so it runs elsewhere.
+        this.#requeue([entry], null);
+        this.#afterAnswer(worker);
+        this.#dispatch();
+        return;
+      }
+      if (worker.graceCall === entry) this.#clearGrace(worker);
+      // Next call first, so the worker's queue stays full, then the outcome.
+      this.#afterAnswer(worker);
+      if (message[3] === 1) entry.settle(true, message[4]);
+      else entry.settle(false, rebuildError(message[4] as SerializedError, entry.spec));
+      return;
+    }
     switch (message.type) {
-      case "done": {
-        const call = worker.call;
-        if (call === null || call.id !== message.id) return;
-        this.#clearGrace(worker);
-        call.worker = null;
-        if (message.ok) call.future._settle(true, message.value);
-        else call.future._settle(false, rebuildError(message.error!, call.spec));
-        this.#becomeIdle(worker);
-        return;
-      }
-      case "skipped": {
-        const call = worker.call;
-        if (call === null || call.id !== message.id) return;
-        call.worker = null;
-        this.#becomeIdle(worker);
-        return;
-      }
       case "coroutine":
         serveCoroutine(this.#loopFor(worker, message.callId), message);
         return;
@@ -364,78 +703,156 @@ export class ThreadPoolExecutor implements Executor {
         serveCallback(this.#loopFor(worker, message.callId), message);
         return;
       case "crashed":
-        this.#onCrash(worker, deserializeError(message.error, makeKnownError));
+        if (!worker.retiring && !worker.failed) this.#fail(worker, deserializeError(message.error, makeKnownError), false);
         return;
       case "exiting":
-        if (!worker.retiring) this.#failCall(worker, new RuntimeError(`the worker thread exited (process.exit(${message.code})) while running ${describeCall(worker.call)}: in a worker, process.exit() ends the thread`));
+        if (!worker.retiring && !worker.failed) {
+          this.#fail(worker, new RuntimeError(`the worker thread exited (process.exit(${message.code})) while running ${describeCall(this.#runningCall(worker))}: in a worker, process.exit() ends the thread`), false);
+        }
         return;
     }
   }
 
   #loopFor(worker: PoolWorker, callId: number): EventLoop | null {
-    const call = worker.call;
-    return (call !== null && call.id === callId ? call.loop : null) ?? worker.lastLoop;
+    for (const entry of worker.slots) if (entry !== null && entry !== TAKEN && entry.id === callId) return entry.loop ?? worker.lastLoop;
+    return worker.lastLoop;
   }
 
-  #onCrash(worker: PoolWorker, error: unknown): void {
-    if (worker.retiring) return;
-    this.#failCall(worker, error);
-  }
-
-  #failCall(worker: PoolWorker, error: unknown): void {
-    worker.failed = true;
-    const call = worker.call;
-    if (call !== null) {
-      worker.call = null;
-      call.worker = null;
-      call.future._settle(false, error);
+  /** The call `worker` has started and not answered, if any. */
+  #runningCall(worker: PoolWorker): Call | null {
+    for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
+      const entry = worker.slots[slot];
+      if (entry === null || entry === TAKEN) continue;
+      const state = Atomics.load(worker.control, stateWord(slot));
+      if (state === SLOT_RUNNING || state === SLOT_ABORT) return entry;
     }
+    return null;
+  }
+
+  /**
+   * The thread reported an error of its own (it ran out of memory, or could
+   * not start): the call it was running fails with it. If it never ran
+   * anything, every call sent to it fails too (another thread would fail the
+   * same way).
+   */
+  #onError(worker: PoolWorker, error: unknown): void {
+    if (worker.retiring) return;
+    this.#drainPort(worker);
+    if (worker.failed) return;
+    this.#fail(worker, error, !worker.answered && this.#runningCall(worker) === null);
+  }
+
+  /**
+   * `worker` is dying: it gets no more calls, the call it was running fails
+   * with `error`, and the calls sent ahead fail too (`all`: the thread could
+   * not run anything) or, not started, go back to the queue for another thread.
+   */
+  #fail(worker: PoolWorker, error: unknown, all: boolean): void {
+    worker.failed = true;
+    this.#clearGrace(worker);
+    const requeue: Call[] = [];
+    for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
+      const taken = all ? null : this.#takeBack(worker, slot);
+      if (taken !== null) {
+        requeue.push(taken);
+        continue;
+      }
+      const entry = worker.slots[slot];
+      if (entry === null || entry === TAKEN) continue;
+      worker.slots[slot] = TAKEN; // answered here; a late answer from the thread is ignored
+      entry.worker = null;
+      entry.settle(false, error);
+    }
+    this.#requeue(requeue, error);
+    this.#dispatch();
+  }
+
+  /** Handles what `worker` posted and this thread has not read yet (its outcomes come before news of its end). */
+  #drainPort(worker: PoolWorker): void {
+    for (let m = receiveMessageOnPort(worker.port); m !== undefined; m = receiveMessageOnPort(worker.port)) this.#onMessage(worker, m.message as FromWorker);
   }
 
   #onExit(worker: PoolWorker, code: number): void {
+    worker.gone = true; // what the port still holds is answered, but nothing more is sent to it
+    this.#drainPort(worker);
     this.#clearGrace(worker);
-    if (!worker.retiring && !worker.failed && worker.call !== null) {
-      this.#failCall(worker, new RuntimeError(`the worker thread exited with code ${code} while running ${describeCall(worker.call)}`));
+    if (!worker.retiring && !worker.failed) {
+      this.#fail(worker, new RuntimeError(`the worker thread exited with code ${code} while running ${describeCall(this.#runningCall(worker))}`), false);
+    } else {
+      // Retired: whatever it still held never started (or was cancelled).
+      const requeue: Call[] = [];
+      for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
+        const taken = this.#takeBack(worker, slot);
+        if (taken !== null) requeue.push(taken);
+        else {
+          const entry = worker.slots[slot];
+          if (entry !== null && entry !== TAKEN) {
+            entry.worker = null;
+            entry.settle(false, new RuntimeError(`the worker thread exited with code ${code} while running ${describeCall(entry)}`));
+          }
+        }
+      }
+      this.#requeue(requeue, null);
     }
+    worker.slots.fill(null);
+    worker.inFlight = 0;
     worker.port.close();
     removeItem(this.#workers, worker);
-    removeItem(this.#idle, worker);
-    // Keep the capacity: a queued call gets a new thread.
-    if (this.#queueHead < this.#queue.length && this.#workers.length < this.#maxWorkers) this.#becomeIdle(this.#spawn());
+    // Keep the capacity: queued calls get a new thread.
+    this.#dispatch();
   }
 
   #retire(worker: PoolWorker): void {
     if (worker.retiring) return;
     worker.retiring = true;
-    removeItem(this.#idle, worker);
     void worker.thread.terminate();
   }
 
   /** The onCancel hook of a call's future: true when the future may be marked cancelled. */
   #cancel(call: Call): boolean {
-    const worker = call.worker;
-    if (worker === null) {
-      const index = this.#queue.indexOf(call, this.#queueHead);
-      if (index >= 0) this.#queue.splice(index, 1);
+    if (call.queued) {
+      call.queued = false;
+      this.#queued--;
       return true;
     }
+    const worker = call.worker;
+    if (worker === null) return true;
+    if (this.#takeBack(worker, call.slot) !== null) return true; // never starts: the worker answers "skipped"
     const control = worker.control;
-    if (Atomics.load(control, CONTROL_CALL_ID) !== call.id) return true;
-    const previous = Atomics.compareExchange(control, CONTROL_SLOT, SLOT_SENT, SLOT_SKIP);
-    if (previous === SLOT_SENT) return true; // never starts: the worker answers "skipped"
-    if (previous === SLOT_RUNNING && Atomics.compareExchange(control, CONTROL_SLOT, SLOT_RUNNING, SLOT_ABORT) === SLOT_RUNNING) {
-      worker.port.postMessage({ type: "abort", id: call.id });
+    const slot = call.slot;
+    if (Atomics.load(control, idWord(slot)) !== call.id) return true;
+    if (Atomics.compareExchange(control, stateWord(slot), SLOT_RUNNING, SLOT_ABORT) === SLOT_RUNNING) {
+      worker.port.postMessage([MSG_ABORT, call.id]);
       const terminate = (): void => {
         worker.graceTimer = null;
-        if (worker.call === call) {
-          // The call ignored its signal: end the thread; #onExit replaces it if work is waiting.
-          worker.call = null;
+        worker.graceCall = null;
+        if (worker.slots[slot] !== call || worker.gone) return; // it returned after all
+        // Take back what was sent ahead (calls that can be sent again); if the call is still
+        // running then, nothing else can start on this thread: end it, taking back the rest
+        // (their moved buffers go with it), and #dispatch() starts a replacement.
+        const requeue: Call[] = [];
+        for (let s = 0; s < PIPELINE_DEPTH; s++) {
+          const entry = worker.slots[s];
+          if (entry === null || entry === TAKEN || entry.transferList.length > 0) continue;
+          const taken = this.#takeBack(worker, s);
+          if (taken !== null) requeue.push(taken);
+        }
+        if (Atomics.load(control, stateWord(slot)) === SLOT_ABORT) {
+          for (let s = 0; s < PIPELINE_DEPTH; s++) {
+            const taken = this.#takeBack(worker, s);
+            if (taken !== null) requeue.push(taken);
+          }
+          worker.slots[slot] = TAKEN;
           call.worker = null;
           this.#retire(worker);
         }
+        this.#requeue(requeue, null);
+        this.#dispatch();
       };
+      this.#clearGrace(worker);
       if (this.#grace === 0) terminate();
       else {
+        worker.graceCall = call;
         worker.graceTimer = setTimeout(terminate, this.#grace * 1000);
         worker.graceTimer.unref?.();
       }
@@ -444,6 +861,7 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   #clearGrace(worker: PoolWorker): void {
+    worker.graceCall = null;
     if (worker.graceTimer !== null) {
       clearTimeout(worker.graceTimer);
       worker.graceTimer = null;
@@ -497,6 +915,14 @@ function cloneError(error: unknown): unknown {
 
 /** A queued call's arguments are checked now, so a bad one fails at submit(), not later. */
 function checkCloneable(call: Call): void {
+  let plain = true;
+  for (const arg of call.args) {
+    if (arg !== null && (typeof arg === "object" || typeof arg === "function")) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return; // numbers, strings, booleans... always clone
   try {
     structuredClone(call.args);
   } catch (error) {
@@ -524,6 +950,13 @@ function withDeadline<T>(future: ConcurrentFuture<T>, deadline: number, timeout:
 function describeCall(call: Call | null): string {
   if (call === null) return "nothing";
   return call.spec.kind === "source" ? `function ${call.spec.name || "<anonymous>"}` : `${call.spec.exportName} from ${call.spec.url}`;
+}
+
+/** The call `worker` runs first of those it holds (it runs them in the order they were sent). */
+function firstCall(worker: PoolWorker): Call | null {
+  let first: Call | null = null;
+  for (const entry of worker.slots) if (entry !== null && entry !== TAKEN && (first === null || entry.seq < first.seq)) first = entry;
+  return first;
 }
 
 function removeItem<T>(array: T[], item: T): void {

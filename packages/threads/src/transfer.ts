@@ -45,6 +45,9 @@ export function isTransfer(value: unknown): value is Transfer<unknown> {
   return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[TRANSFER] === true;
 }
 
+/** The (shared, never modified) transfer list of arguments that move nothing. */
+const NO_TRANSFERS: Transferable[] = [];
+
 /** Unwraps `transfer()` markers among `args`; returns the plain values and what to move. */
 export function unwrapTransfers(args: unknown[]): { args: unknown[]; transferList: Transferable[] } {
   let transferList: Transferable[] | null = null;
@@ -57,5 +60,6 @@ export function unwrapTransfers(args: unknown[]): { args: unknown[]; transferLis
       (transferList ??= []).push(...arg.list);
     }
   }
-  return { args: out ?? args, transferList: transferList ?? [] };
+  if (transferList === null) return { args, transferList: NO_TRANSFERS };
+  return { args: out ?? args, transferList };
 }

@@ -6,55 +6,56 @@ import type { MessagePort } from "node:worker_threads";
  */
 
 /**
- * One Int32 word per worker, the claim on the call it was sent (one in flight
- * at a time). Invariant: only the main thread moves FREE -> SENT and
- * SENT -> SKIP and RUNNING -> ABORT; only the worker moves SENT -> RUNNING and
- * RUNNING/ABORT -> FREE (before it posts the outcome), so a call is either
- * started or skipped, never both.
+ * A worker's control array: PIPELINE_DEPTH slots of two Int32 words each, the
+ * claim on a call sent to it (state) and that call's id. A pool keeps up to
+ * PIPELINE_DEPTH calls on a worker, so the next one is already there when the
+ * running one ends; the worker runs them one at a time, in order.
+ *
+ * Invariant: only the main thread moves FREE -> SENT (when it reuses a slot,
+ * after the worker's outcome for its last call was handled), SENT -> SKIP and
+ * RUNNING -> ABORT; only the worker moves SENT -> RUNNING (when it starts the
+ * call) and RUNNING/ABORT/SKIP -> FREE (before it posts the outcome). So a
+ * sent call is either started or skipped, never both, whoever wins the race.
  */
 export const SLOT_FREE = 0;
 export const SLOT_SENT = 1;
 export const SLOT_RUNNING = 2;
-/** Cancelled before the worker claimed it: the worker skips it. */
+/** Taken back before the worker started it (cancelled, or moved to another worker): the worker skips it. */
 export const SLOT_SKIP = 3;
 /** Cancelled while running: the call's signal reports aborted, even to a synchronous loop polling it. */
 export const SLOT_ABORT = 4;
 
+/** Calls a pool keeps on one worker at once: the running one and the next. */
+export const PIPELINE_DEPTH = 2;
+
 /** Word indexes in a worker's control array. */
-export const CONTROL_SLOT = 0;
-export const CONTROL_CALL_ID = 1;
+export const stateWord = (slot: number): number => slot * 2;
+export const idWord = (slot: number): number => slot * 2 + 1;
+export const CONTROL_WORDS = PIPELINE_DEPTH * 2;
 
-/** How a function travels: its source text, or a module URL and export name. */
+/** How a function travels: its source text, or a module URL and export name; `id` names it once a worker has it. */
 export type FunctionSpec =
-  | { kind: "source"; source: string; name: string }
-  | { kind: "module"; url: string; exportName: string };
+  | { kind: "source"; id: number; source: string; name: string }
+  | { kind: "module"; id: number; url: string; exportName: string };
 
-export interface CallMessage {
-  type: "call";
-  id: number;
-  fn: FunctionSpec;
-  args: unknown[];
-}
+/**
+ * Messages to a worker are arrays (cheaper to clone than objects):
+ * `[CALLS, slot, id, fn, args, slot, id, fn, args, ...]` sends calls (`fn` is
+ * the FunctionSpec the first time a worker gets it, then its id), and
+ * `[ABORT, id]` aborts the running call's signal.
+ */
+export const MSG_CALLS = 0;
+export const MSG_ABORT = 1;
+export type ToWorker = unknown[];
 
-export interface AbortMessage {
-  type: "abort";
-  id: number;
-}
-
-export type ToWorker = CallMessage | AbortMessage;
-
-export interface DoneMessage {
-  type: "done";
-  id: number;
-  ok: boolean;
-  value?: unknown;
-  error?: SerializedError;
-}
-
-export interface SkippedMessage {
-  type: "skipped";
-  id: number;
-}
+/**
+ * Outcomes from a worker: `[DONE, slot, id, ok, value]` (value: the result, or
+ * a SerializedError when not ok) and `[SKIPPED, slot, id]`; everything else
+ * (calls back into the loop, crash notices) is an object with a `type`.
+ */
+export const MSG_DONE = 0;
+export const MSG_SKIPPED = 1;
+export type OutcomeMessage = [typeof MSG_DONE, number, number, 0 | 1, unknown] | [typeof MSG_SKIPPED, number, number];
 
 /** A worker asks the loop that submitted its call to run a coroutine (runCoroutineThreadsafe). */
 export interface CoroutineMessage {
@@ -76,7 +77,7 @@ export interface CallbackMessage {
   args: unknown[];
 }
 
-export type FromWorker = DoneMessage | SkippedMessage | CoroutineMessage | CallbackMessage;
+export type FromWorker = OutcomeMessage | CoroutineMessage | CallbackMessage;
 
 /** What `workerData` holds for the worker entry. */
 export interface WorkerSetup {

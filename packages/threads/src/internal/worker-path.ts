@@ -1,4 +1,5 @@
 import { pathToFileURL } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
  * Where the worker entry is. The built package ships it as dist/worker.js next
@@ -47,3 +48,27 @@ export function workerExecArgv(): string[] {
 
 const HEAP_FLAGS = ["--max-old-space-size", "--max-semi-space-size", "--max-young-generation-size"];
 const ENTRY_FLAGS = ["--input-type", "-e", "--eval", "-p", "--print"];
+
+/** Flags of this process that Node refused in a worker's execArgv (V8 options such as --expose-gc). */
+const refused = new Set<string>();
+
+/**
+ * Starts the worker entry with this process's Node options (see
+ * workerExecArgv()). Node refuses V8 options in a worker's execArgv
+ * (`--expose-gc`, `--stack-size`...; ERR_WORKER_INVALID_EXEC_ARGV), and there
+ * is no list of them: the ones it names are dropped and the start tried again.
+ */
+export function startWorker(options: Omit<WorkerOptions, "execArgv">): Worker {
+  for (;;) {
+    const execArgv = workerExecArgv().filter((arg) => !refused.has(arg));
+    try {
+      return new Worker(workerEntry(), { ...options, execArgv });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const named = code === "ERR_WORKER_INVALID_EXEC_ARGV" ? /flags: (.*)$/.exec((error as Error).message)?.[1]?.split(/,\s*/) ?? [] : [];
+      const fresh = named.filter((flag) => execArgv.includes(flag));
+      if (fresh.length === 0) throw error;
+      for (const flag of fresh) refused.add(flag);
+    }
+  }
+}
