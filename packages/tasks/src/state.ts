@@ -5,7 +5,6 @@ import type { EventLoop } from "@asyncio-ts/loop";
 export interface ContextStorage<T> {
   getStore(): T | undefined;
   run<R, A extends unknown[]>(store: T, fn: (...args: A) => R, ...args: A): R;
-  exit<R>(fn: () => R): R;
 }
 
 /** A task as the shared state sees it (any loaded copy's Task). */
@@ -74,7 +73,9 @@ export const S: TasksState = (() => {
     const storage = state.storage;
     // The loop's host callbacks start outside any task's context, so plain
     // callbacks never inherit the context of whoever woke the loop.
-    if (storage !== null) slots.hostContext = <R>(fn: () => R): R => storage.exit(fn);
+    // run(undefined), not exit(): on Node 20 exit() switches the async hooks
+    // off and on again, ~1 µs per loop iteration; run() of a store only sets it.
+    if (storage !== null) slots.hostContext = <R>(fn: () => R): R => storage.run(undefined as unknown as TaskRecord, fn);
   }
   return state;
 })();
