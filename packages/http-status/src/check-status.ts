@@ -3,7 +3,7 @@ import { ensureFuture, sleep, type Future } from "@asyncio-ts/tasks";
 import { CheckFailure } from "./errors.js";
 import { resolveOptions, type CheckOptions, type Settings } from "./options.js";
 import { attempt, type Attempt } from "./request.js";
-import type { ResponseHead } from "./response-parser.js";
+import { decodeText, type ResponseHead } from "./response-parser.js";
 import { isRetryable, retryDelay } from "./retry.js";
 import type { StatusResult } from "./status-result.js";
 import { parseTarget, type Target } from "./url.js";
@@ -81,8 +81,10 @@ export async function runCheck(
     if (head === null) return finish(outcome.attempt.failure);
     setHead(result, head);
     onHead?.(head);
-    if (!settings.follow || !REDIRECTS.has(head.status) || result.location === null) return finish(null);
-    const next = parseTarget(result.location, target.href);
+    // No Location, or an empty one (as curl does): the 3xx is the final answer.
+    const location = head.headers.get("location");
+    if (!settings.follow || !REDIRECTS.has(head.status) || location === undefined || location === "") return finish(null);
+    const next = parseTarget(encodeHighBytes(location), target.href);
     if (next instanceof CheckFailure) return finish(next.code === "INVALID_URL" ? new CheckFailure("BAD_RESPONSE", next.message) : next);
     if (visited.has(next.href)) return finish(new CheckFailure("REDIRECT_LOOP", `redirect loop: ${next.href} was already visited`));
     if (result.redirects.length >= settings.maxRedirects) {
@@ -98,7 +100,17 @@ function setHead(result: StatusResult, head: ResponseHead): void {
   result.status = head.status;
   result.reason = head.reason;
   result.httpVersion = head.httpVersion;
-  result.location = head.status >= 300 && head.status < 400 ? (head.headers.get("location") ?? null) : null;
+  const location = head.headers.get("location");
+  result.location = head.status >= 300 && head.status < 400 && location !== undefined ? decodeText(location) : null;
+}
+
+/**
+ * A raw header value (bytes as a Latin-1 string) ready for URL parsing: bytes
+ * outside ASCII are percent-encoded as they are, as curl does, so that a
+ * `Location` sent as raw UTF-8 (common) leads where browsers go.
+ */
+function encodeHighBytes(raw: string): string {
+  return raw.replace(/[\x80-\xff]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**

@@ -70,7 +70,7 @@ export async function attempt(target: Target, method: "HEAD" | "GET", settings: 
       const limit = `${settings.timeout} s`;
       result.failure = new CheckFailure(
         "TIMEOUT",
-        result.connect === null ? `could not connect within ${limit}` : result.firstByte === null ? `no response within ${limit}` : `the response headers did not end within ${limit}`,
+        result.connect === null ? `could not connect${target.scheme === "https" ? " (TCP and TLS handshake)" : ""} within ${limit}` : result.firstByte === null ? `no response within ${limit}` : `the response headers did not end within ${limit}`,
       );
     } else {
       const failure = classifyNetworkError(error, result.connect === null ? "connect" : "exchange");

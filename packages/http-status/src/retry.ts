@@ -25,11 +25,31 @@ export function retryDelay(attempt: Attempt, retry: number, base: number, maxRet
   return delay * (0.5 + Math.random() * 0.5);
 }
 
-/** @internal `Retry-After`: delay-seconds or an HTTP-date; null when neither. */
+const MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+/**
+ * The three HTTP-date forms (RFC 9110 §5.6.7): IMF-fixdate, obsolete RFC 850,
+ * and asctime. `Date.parse` alone is far too lenient: it reads "-5", "1.5"
+ * or "junk 5" as dates in 2001, which would mean "retry now".
+ */
+const HTTP_DATE = new RegExp(
+  [
+    `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:${MONTHS}) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$`,
+    `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-(?:${MONTHS})-\\d{2} \\d{2}:\\d{2}:\\d{2} GMT$`,
+    `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:${MONTHS}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$`,
+  ].join("|"),
+);
+
+/**
+ * @internal `Retry-After`: delay-seconds (digits only) or an HTTP-date, in
+ * seconds from `now` (a date in the past is 0); null for anything else (a
+ * negative or fractional number, a word, a list), which is then ignored.
+ */
 export function parseRetryAfter(value: string, now: number = Date.now()): number | null {
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
-  const when = Date.parse(text);
+  if (!HTTP_DATE.test(text)) return null;
+  // asctime has no zone: it is GMT.
+  const when = Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(when)) return null;
   return Math.max(0, (when - now) / 1000);
 }
