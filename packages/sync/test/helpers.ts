@@ -1,5 +1,5 @@
 import { EventLoop, VirtualClock } from "@asyncio-ts/loop";
-import { run, sleep, type Coroutine } from "@asyncio-ts/tasks";
+import { createTask, run, sleep, type Coroutine, type Future, type Task } from "@asyncio-ts/tasks";
 
 /** Runs `main` on a loop with a virtual clock: sleeps are instant and ordered. */
 export function runVirtual<T>(main: Coroutine<T>): Promise<T> {
@@ -19,4 +19,48 @@ export async function turns(n: number): Promise<void> {
 
 export function* turnsGen(n: number): Generator<unknown, void, unknown> {
   for (let i = 0; i < n; i++) yield* sleep(0);
+}
+
+// ---- both coroutine kinds from one body (the CPython ports) ----------------------------
+export type Kind = "async" | "generator";
+export const KINDS: Kind[] = ["async", "generator"];
+/** A coroutine body written once: `yield fut` stands for `await fut` / `yield* fut`. */
+export type Body<T> = () => Generator<unknown, T, any>;
+
+/** create_task(body()): as an async function (each `yield` is an `await`) or as a generator coroutine (`yield*`). */
+export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
+  if (kind === "async") {
+    return createTask(async () => {
+      const g = body();
+      let r = g.next();
+      while (!r.done) {
+        let v: unknown;
+        try {
+          v = await (r.value as PromiseLike<unknown>);
+        } catch (e) {
+          r = g.throw(e);
+          continue;
+        }
+        r = g.next(v);
+      }
+      return r.value;
+    });
+  }
+  return createTask(
+    (function* (): Generator<unknown, T, unknown> {
+      const g = body();
+      let r = g.next();
+      while (!r.done) {
+        let v: unknown;
+        try {
+          v = yield* r.value as Future<unknown>;
+        } catch (e) {
+          r = g.throw(e);
+          continue;
+        }
+        r = g.next(v);
+      }
+      return r.value;
+    })(),
+  );
 }
