@@ -3,63 +3,31 @@
 // printed by ~/.pyenv/versions/3.12.1/bin/python3 running the quoted snippets
 // (times since the scenario started, rounded to 0.1 s).
 import { describe, expect, it } from "vitest";
-import { CancelledError, createTask, currentTask, getRunningLoop, sleep, type Task } from "./imports.js";
+import { CancelledError, createTask, currentTask, sleep, type Task } from "./imports.js";
 import { ExceptionGroup, gather, shield, taskGroup, timeout, TimeoutError, waitFor } from "@asyncio-ts/combinators";
-import { runVirtual } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
-
-function tracer(): { lines: string[]; P: (...a: unknown[]) => void; T: () => number; start: () => void } {
-  const lines: string[] = [];
-  let t0 = 0;
-  return {
-    lines,
-    P: (...a) => void lines.push(a.map(String).join(" ")),
-    T: () => Math.round((getRunningLoop().time() - t0) * 10) / 10,
-    start: () => void (t0 = getRunningLoop().time()),
-  };
-}
+import { awaiting, KINDS, runVirtual, tracer } from "./helpers.js";
 
 describe.each(KINDS)("a timeout around a task group (%s coroutines)", (kind) => {
-  // async with timeout(0.5):
-  //     async with TaskGroup() as tg: tg.create_task(child(1, 0.2)); tg.create_task(child(2, 10))
-  // -> child 1 done 0.2 / child 2 cancelled 0.5 / TimeoutError 0.5 0
-  it("the expiry cancels the group's children and comes out as TimeoutError; cancelling() is back to 0", async () => {
-    const { lines, P, T, start } = tracer();
+  /**
+   * In a task of its own: `try: async with timeout(0.5): <body>` then
+   * `except TimeoutError: P("TimeoutError", T(), current_task().cancelling(), *after())`.
+   * For generator coroutines the scenario runs in a generator task inside that task
+   * (its cancelling() is added to the outer one's).
+   */
+  async function underTimeout(
+    { P, T, start }: ReturnType<typeof tracer>,
+    body: { async: () => Promise<void>; generator: () => Generator<unknown, void, unknown> },
+    after: () => unknown[] = () => [],
+  ): Promise<void> {
     await runVirtual(async () => {
       await createTask(async () => {
         start();
         const me = currentTask()!;
-        const child = (n: number, d: number) =>
-          kind === "async"
-            ? async () => {
-                try {
-                  await sleep(d);
-                  P("child", n, "done", T());
-                } catch (e) {
-                  P("child", n, "cancelled", T());
-                  throw e;
-                }
-              }
-            : (function* () {
-                try {
-                  yield* sleep(d);
-                  P("child", n, "done", T());
-                } catch (e) {
-                  P("child", n, "cancelled", T());
-                  throw e;
-                }
-              })();
         if (kind === "async") {
           try {
-            await timeout(0.5, async () => {
-              await taskGroup(async (tg) => {
-                tg.createTask(child(1, 0.2));
-                tg.createTask(child(2, 10));
-              });
-            });
+            await timeout(0.5, body.async);
           } catch (e) {
-            if (e instanceof TimeoutError) P("TimeoutError", T(), me.cancelling());
+            if (e instanceof TimeoutError) P("TimeoutError", T(), me.cancelling(), ...after());
             else P("other", (e as Error).name);
           }
         } else {
@@ -67,14 +35,9 @@ describe.each(KINDS)("a timeout around a task group (%s coroutines)", (kind) => 
             (function* () {
               const gme = currentTask()!;
               try {
-                yield* timeout(0.5, function* () {
-                  yield* taskGroup(function* (tg) {
-                    tg.createTask(child(1, 0.2));
-                    tg.createTask(child(2, 10));
-                  });
-                });
+                yield* timeout(0.5, body.generator);
               } catch (e) {
-                if (e instanceof TimeoutError) P("TimeoutError", T(), gme.cancelling() + me.cancelling());
+                if (e instanceof TimeoutError) P("TimeoutError", T(), gme.cancelling() + me.cancelling(), ...after());
                 else P("other", (e as Error).name);
               }
             })(),
@@ -82,67 +45,55 @@ describe.each(KINDS)("a timeout around a task group (%s coroutines)", (kind) => 
         }
       });
     });
-    expect(lines).toEqual(["child 1 done 0.2", "child 2 cancelled 0.5", "TimeoutError 0.5 0"]);
+  }
+
+  // async with timeout(0.5):
+  //     async with TaskGroup() as tg: tg.create_task(child(1, 0.2)); tg.create_task(child(2, 10))
+  // -> child 1 done 0.2 / child 2 cancelled 0.5 / TimeoutError 0.5 0
+  it("the expiry cancels the group's children and comes out as TimeoutError; cancelling() is back to 0", async () => {
+    const tr = tracer();
+    const { P, T } = tr;
+    const child = (n: number, d: number) =>
+      awaiting(kind, () => sleep(d), { then: () => P("child", n, "done", T()), onError: () => P("child", n, "cancelled", T()) });
+    await underTimeout(tr, {
+      async: async () => {
+        await taskGroup(async (tg) => {
+          tg.createTask(child(1, 0.2));
+          tg.createTask(child(2, 10));
+        });
+      },
+      generator: function* () {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(child(1, 0.2));
+          tg.createTask(child(2, 10));
+        });
+      },
+    });
+    expect(tr.lines).toEqual(["child 1 done 0.2", "child 2 cancelled 0.5", "TimeoutError 0.5 0"]);
   });
 
   // async with timeout(0.5): g = gather(child(1, 0.2), child(2, 10)); await g
   // -> child 2 cancelled 0.5 / TimeoutError 0.5 0 True False (g done, not cancelled())
   it("a timeout around gather cancels the unfinished children; the gather is done but not cancelled()", async () => {
-    const { lines, P, T, start } = tracer();
-    await runVirtual(async () => {
-      await createTask(async () => {
-        start();
-        const me = currentTask()!;
-        const child = (n: number, d: number) =>
-          kind === "async"
-            ? async () => {
-                try {
-                  await sleep(d);
-                  return n;
-                } catch (e) {
-                  P("child", n, "cancelled", T());
-                  throw e;
-                }
-              }
-            : (function* () {
-                try {
-                  yield* sleep(d);
-                  return n;
-                } catch (e) {
-                  P("child", n, "cancelled", T());
-                  throw e;
-                }
-              })();
-        let g!: ReturnType<typeof gather>;
-        if (kind === "async") {
-          try {
-            await timeout(0.5, async () => {
-              g = gather(child(1, 0.2), child(2, 10));
-              await g;
-            });
-          } catch (e) {
-            if (e instanceof TimeoutError) P("TimeoutError", T(), me.cancelling(), g.done(), g.cancelled());
-            else P("other", (e as Error).name);
-          }
-        } else {
-          await createTask(
-            (function* () {
-              const gme = currentTask()!;
-              try {
-                yield* timeout(0.5, function* () {
-                  g = gather(child(1, 0.2), child(2, 10));
-                  yield* g;
-                });
-              } catch (e) {
-                if (e instanceof TimeoutError) P("TimeoutError", T(), gme.cancelling() + me.cancelling(), g.done(), g.cancelled());
-                else P("other", (e as Error).name);
-              }
-            })(),
-          );
-        }
-      });
-    });
-    expect(lines).toEqual(["child 2 cancelled 0.5", "TimeoutError 0.5 0 true false"]);
+    const tr = tracer();
+    const { P, T } = tr;
+    const child = (n: number, d: number) => awaiting(kind, () => sleep(d), { then: () => n, onError: () => P("child", n, "cancelled", T()) });
+    let g!: ReturnType<typeof gather>;
+    await underTimeout(
+      tr,
+      {
+        async: async () => {
+          g = gather(child(1, 0.2), child(2, 10));
+          await g;
+        },
+        generator: function* () {
+          g = gather(child(1, 0.2), child(2, 10));
+          yield* g;
+        },
+      },
+      () => [g.done(), g.cancelled()],
+    );
+    expect(tr.lines).toEqual(["child 2 cancelled 0.5", "TimeoutError 0.5 0 true false"]);
   });
 });
 

@@ -4,14 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError, createTask, ensureFuture, EventLoop, getRunningLoop, sleep, VirtualClock, type Future, type Task } from "./imports.js";
 import { gather } from "@asyncio-ts/combinators";
-import { runVirtual } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
-
-function en(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message === "" ? `${e.name}()` : `${e.name}('${e.message}')`;
-}
+import { en, KINDS, runVirtual } from "./helpers.js";
 
 function futures<T = unknown>(n: number): Future<T>[] {
   const loop = getRunningLoop();

@@ -6,9 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CancelledError, createTask, currentTask, getRunningLoop, sleep, type Task } from "./imports.js";
 import { ExceptionGroup, taskGroup, type TaskGroup } from "@asyncio-ts/combinators";
 import { KeyboardInterrupt } from "@asyncio-ts/tasks";
-import { runVirtual } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
+import { awaiting, KINDS, runVirtual, tracer } from "./helpers.js";
 
 class ZeroDivisionError extends Error {
   override name = "ZeroDivisionError";
@@ -20,20 +18,14 @@ class ValueError extends Error {
   override name = "ValueError";
 }
 
+/** `raise e`, as an expression. */
+function raise(e: Error): never {
+  throw e;
+}
+
 function types(eg: unknown): string {
   if (!(eg instanceof ExceptionGroup)) throw eg;
   return JSON.stringify([...new Set(eg.exceptions.map((e) => (e as Error).name))].sort());
-}
-
-function tracer(): { lines: string[]; P: (...a: unknown[]) => void; T: () => number; start: () => void } {
-  const lines: string[] = [];
-  let t0 = 0;
-  return {
-    lines,
-    P: (...a) => void lines.push(a.map(String).join(" ")),
-    T: () => Math.round((getRunningLoop().time() - t0) * 10) / 10,
-    start: () => void (t0 = getRunningLoop().time()),
-  };
 }
 
 describe.each(KINDS)("a failing child (%s coroutines)", (kind) => {
@@ -49,36 +41,8 @@ describe.each(KINDS)("a failing child (%s coroutines)", (kind) => {
       let t2Cancel = false;
       let runnerCancel = false;
       let t2!: Task<void>;
-      const foo1 = () =>
-        kind === "async"
-          ? async () => {
-              await sleep(0.1);
-              throw new ZeroDivisionError();
-            }
-          : (function* (): Generator<unknown, void, unknown> {
-              yield* sleep(0.1);
-              throw new ZeroDivisionError();
-            })();
-      const foo2 = (d: number) =>
-        kind === "async"
-          ? async () => {
-              try {
-                await sleep(d);
-              } catch (e) {
-                t2Cancel = true;
-                throw e;
-              }
-              NUM += 1;
-            }
-          : (function* () {
-              try {
-                yield* sleep(d);
-              } catch (e) {
-                t2Cancel = true;
-                throw e;
-              }
-              NUM += 1;
-            })();
+      const foo1 = () => awaiting(kind, () => sleep(0.1), { then: () => raise(new ZeroDivisionError()) });
+      const foo2 = (d: number) => awaiting(kind, () => sleep(d), { onError: () => (t2Cancel = true), then: () => void (NUM += 1) });
       const runner04 =
         kind === "async"
           ? async () => {
@@ -154,24 +118,7 @@ describe.each(KINDS)("cancelling the parent (%s coroutines)", (kind) => {
     await runVirtual(async () => {
       start();
       let NUM = 0;
-      const foo = () =>
-        kind === "async"
-          ? async () => {
-              try {
-                await sleep(5);
-              } catch (e) {
-                NUM += 1;
-                throw e;
-              }
-            }
-          : (function* () {
-              try {
-                yield* sleep(5);
-              } catch (e) {
-                NUM += 1;
-                throw e;
-              }
-            })();
+      const foo = () => awaiting(kind, () => sleep(5), { onError: () => (NUM += 1) });
       for (const body of [false, true]) {
         NUM = 0;
         const r =
@@ -222,24 +169,7 @@ describe.each(KINDS)("cancelling the parent (%s coroutines)", (kind) => {
     const { lines, P, T, start } = tracer();
     await runVirtual(async () => {
       start();
-      const foo = () =>
-        kind === "async"
-          ? async () => {
-              try {
-                await sleep(10);
-              } finally {
-                // eslint-disable-next-line no-unsafe-finally
-                throw new ZeroDivisionError();
-              }
-            }
-          : (function* () {
-              try {
-                yield* sleep(10);
-              } finally {
-                // eslint-disable-next-line no-unsafe-finally
-                throw new ZeroDivisionError();
-              }
-            })();
+      const foo = () => awaiting(kind, () => sleep(10), { finally: () => raise(new ZeroDivisionError()) });
       const r =
         kind === "async"
           ? createTask(async () => {
@@ -275,16 +205,7 @@ describe.each(KINDS)("cancelling the parent (%s coroutines)", (kind) => {
     const { lines, P, T, start } = tracer();
     await runVirtual(async () => {
       start();
-      const crashSoon = () =>
-        kind === "async"
-          ? async () => {
-              await sleep(0.3);
-              throw new ZeroDivisionError();
-            }
-          : (function* (): Generator<unknown, void, unknown> {
-              yield* sleep(0.3);
-              throw new ZeroDivisionError();
-            })();
+      const crashSoon = () => awaiting(kind, () => sleep(0.3), { then: () => raise(new ZeroDivisionError()) });
       const nestedRunner = () =>
         kind === "async"
           ? async () => {
@@ -311,16 +232,7 @@ describe.each(KINDS)("cancelling the parent (%s coroutines)", (kind) => {
                 }
               });
             })();
-      const runner16 = () =>
-        kind === "async"
-          ? async () => {
-              const t = createTask(nestedRunner());
-              await t;
-            }
-          : (function* () {
-              const t = createTask(nestedRunner());
-              yield* t;
-            })();
+      const runner16 = () => awaiting(kind, () => createTask(nestedRunner()));
       for (const [name, make] of [
         ["nested_runner", nestedRunner],
         ["runner16", runner16],

@@ -2,36 +2,10 @@
 // timeouts.test.ts. Expected traces were printed by ~/.pyenv/versions/3.12.1/bin/python3
 // running the quoted snippets; `time.sleep(x)` (a busy loop) is `clock.advance(x)`.
 import { describe, expect, it } from "vitest";
-import { CancelledError, createTask, currentTask, getRunningLoop, sleep, VirtualClock, EventLoop, run, type Task } from "./imports.js";
+import { CancelledError, createTask, currentTask, getRunningLoop, sleep, VirtualClock, type Future, type Task } from "./imports.js";
 import { Timeout, timeout, timeoutAt, TimeoutError } from "@asyncio-ts/combinators";
-import type { Coroutine, ExceptionContext } from "@asyncio-ts/loop";
-import { runVirtual } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
-
-function en(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message === "" ? `${e.name}()` : `${e.name}('${e.message}')`;
-}
-
-/** Like helpers' runVirtual, with the clock handed to the caller. */
-async function runClock<T>(clock: VirtualClock, main: Coroutine<T>): Promise<T> {
-  const reports: ExceptionContext[] = [];
-  const result = await run(main, {
-    loopFactory: () => {
-      const loop = new EventLoop({ clock });
-      loop.setExceptionHandler((_l, c) => void reports.push(c));
-      return loop;
-    },
-  });
-  if (reports.length > 0) throw new Error(`unexpected loop reports: ${reports.map((r) => r.message).join("; ")}`);
-  return result;
-}
-
-/** Seconds since `t0`, rounded to 0.01 as the Python traces print them. */
-function since(t0: number): number {
-  return Math.round((getRunningLoop().time() - t0) * 100) / 100;
-}
+import type { Coroutine } from "@asyncio-ts/loop";
+import { en, except, KINDS, runVirtual, since, tracer, type Kind } from "./helpers.js";
 
 describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
   // deadline = loop.time() + 0.01
@@ -41,8 +15,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
   // except TimeoutError: P("outer TimeoutError", cm1.expired(), cm2.expired(), current_task().cancelling())
   // -> inner CancelledError / outer TimeoutError True True 0
   it("two scopes with the same deadline: only the outermost raises TimeoutError", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     if (kind === "async") {
       await runVirtual(async () => {
         const deadline = getRunningLoop().time() + 0.01;
@@ -101,8 +74,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
   // except TimeoutError: P("outer timeout", T())
   // -> inner timeout in finally 0.02 / outer timeout 0.02
   it("a scope inside the finally of an expired scope times out on its own; the outer one still raises", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     if (kind === "async") {
       await runVirtual(async () => {
         const t0 = getRunningLoop().time();
@@ -159,8 +131,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
   // uncancel(); then the same with `async with timeout(1.0): current_task().cancel(); await sleep(2)`
   // -> cancelled 1 / timeout in cleanup 1 / cancel in cleanup 0 2
   it("scopes used in cleanup after the task was cancelled: a timeout still converts, a new cancel does not", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     if (kind === "async") {
       await runVirtual(async () => {
         const me = currentTask()!;
@@ -176,8 +147,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
               await sleep(1);
             });
           } catch (e) {
-            if (e instanceof TimeoutError) P("timeout in cleanup", me.cancelling());
-            else throw e;
+            except(e, TimeoutError, () => P("timeout in cleanup", me.cancelling()));
           }
         }
         me.uncancel();
@@ -193,8 +163,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
               await sleep(2);
             });
           } catch (e) {
-            if (e instanceof CancelledError && !(e instanceof TimeoutError)) P("cancel in cleanup", since(t0), me.cancelling());
-            else throw e;
+            except(e, CancelledError, () => P("cancel in cleanup", since(t0), me.cancelling()));
           }
         }
         me.uncancel();
@@ -216,8 +185,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
                 yield* sleep(1);
               });
             } catch (e) {
-              if (e instanceof TimeoutError) P("timeout in cleanup", me.cancelling());
-              else throw e;
+              except(e, TimeoutError, () => P("timeout in cleanup", me.cancelling()));
             }
           }
           me.uncancel();
@@ -233,8 +201,7 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
                 yield* sleep(2);
               });
             } catch (e) {
-              if (e instanceof CancelledError) P("cancel in cleanup", since(t0), me.cancelling());
-              else throw e;
+              except(e, CancelledError, () => P("cancel in cleanup", since(t0), me.cancelling()));
             }
           }
           me.uncancel();
@@ -247,6 +214,91 @@ describe.each(KINDS)("nested scopes (%s coroutines)", (kind) => {
 });
 
 describe("busy loop (time passes inside a step)", () => {
+  /** What the handlers of a `busy()` scenario see. */
+  interface Seen {
+    me: Task<unknown>;
+    c1: Timeout;
+    c2: Timeout;
+    t0: number;
+  }
+  interface Busy {
+    outer: number;
+    inner: number;
+    busy: number;
+    innerTimeout(x: Seen): void;
+    innerCancelled(x: Seen): void;
+    after?: () => Future<void>;
+    outerTimeout(x: Seen): void;
+  }
+  /**
+   * A coroutine of `kind` running each scenario in turn:
+   * `async with timeout(outer) as c1:`
+   *     `try: async with timeout(inner) as c2: time.sleep(busy); await sleep(1)`
+   *     `except TimeoutError: innerTimeout()  except CancelledError: innerCancelled(); raise`
+   *     `await after()` (if given)
+   * `except TimeoutError: outerTimeout()`
+   */
+  function busy(kind: Kind, clock: VirtualClock, scenarios: Busy[]): Coroutine<void> {
+    const innerFailed = (s: Busy, x: Seen, e: unknown): void => {
+      if (e instanceof TimeoutError) s.innerTimeout(x);
+      else {
+        s.innerCancelled(x);
+        throw e;
+      }
+    };
+    const outerFailed = (s: Busy, x: Seen, e: unknown): void => {
+      if (e instanceof TimeoutError) s.outerTimeout(x);
+    };
+    if (kind === "async") {
+      return async () => {
+        const x = { me: currentTask()! } as Seen;
+        for (const s of scenarios) {
+          x.t0 = getRunningLoop().time();
+          try {
+            await timeout(s.outer, async (a) => {
+              x.c1 = a;
+              try {
+                await timeout(s.inner, async (b) => {
+                  x.c2 = b;
+                  clock.advance(s.busy);
+                  await sleep(1);
+                });
+              } catch (e) {
+                innerFailed(s, x, e);
+              }
+              if (s.after) await s.after();
+            });
+          } catch (e) {
+            outerFailed(s, x, e);
+          }
+        }
+      };
+    }
+    return (function* () {
+      const x = { me: currentTask()! } as Seen;
+      for (const s of scenarios) {
+        x.t0 = getRunningLoop().time();
+        try {
+          yield* timeout(s.outer, function* (a) {
+            x.c1 = a;
+            try {
+              yield* timeout(s.inner, function* (b) {
+                x.c2 = b;
+                clock.advance(s.busy);
+                yield* sleep(1);
+              });
+            } catch (e) {
+              innerFailed(s, x, e);
+            }
+            if (s.after) yield* s.after();
+          });
+        } catch (e) {
+          outerFailed(s, x, e);
+        }
+      }
+    })();
+  }
+
   // async with timeout(0.1) as c1:
   //     try: async with timeout(0.01) as c2: time.sleep(0.1); await sleep(1)
   //     except TimeoutError: P("inner TimeoutError")  except CancelledError: P("inner CancelledError", cancelling()); raise
@@ -255,113 +307,31 @@ describe("busy loop (time passes inside a step)", () => {
   // -> inner CancelledError 1 / outer TimeoutError True True 0.1 0
   // Second: timeout(0.002) outside timeout(0.1), time.sleep(0.01) -> inner CancelledError False / outer TimeoutError True False
   it.each(KINDS)("both deadlines pass in the same iteration: the inner scope lets CancelledError through, the outer raises (%s)", async (kind) => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     const clock = new VirtualClock();
-    if (kind === "async") {
-      await runClock(clock, async () => {
-        const me = currentTask()!;
-        let c1!: Timeout;
-        let c2!: Timeout;
-        let t0 = getRunningLoop().time();
-        try {
-          await timeout(0.1, async (a) => {
-            c1 = a;
-            try {
-              await timeout(0.01, async (b) => {
-                c2 = b;
-                clock.advance(0.1);
-                await sleep(1);
-              });
-            } catch (e) {
-              if (e instanceof TimeoutError) P("inner TimeoutError", me.cancelling());
-              else {
-                P("inner CancelledError", me.cancelling());
-                throw e;
-              }
-            }
-            P("after inner");
-            await sleep(10);
-          });
-        } catch (e) {
-          if (e instanceof TimeoutError) P("outer TimeoutError", c1.expired(), c2.expired(), Math.round((getRunningLoop().time() - t0) * 10) / 10, me.cancelling());
-        }
-        t0 = getRunningLoop().time();
-        try {
-          await timeout(0.002, async (a) => {
-            c1 = a;
-            try {
-              await timeout(0.1, async (b) => {
-                c2 = b;
-                clock.advance(0.01);
-                await sleep(1);
-              });
-            } catch (e) {
-              if (e instanceof TimeoutError) P("inner TimeoutError");
-              else {
-                P("inner CancelledError", c2.expired());
-                throw e;
-              }
-            }
-          });
-        } catch (e) {
-          if (e instanceof TimeoutError) P("outer TimeoutError", c1.expired(), c2.expired());
-        }
-      });
-    } else {
-      await runClock(
-        clock,
-        (function* () {
-          const me = currentTask()!;
-          let c1!: Timeout;
-          let c2!: Timeout;
-          let t0 = getRunningLoop().time();
-          try {
-            yield* timeout(0.1, function* (a) {
-              c1 = a;
-              try {
-                yield* timeout(0.01, function* (b) {
-                  c2 = b;
-                  clock.advance(0.1);
-                  yield* sleep(1);
-                });
-              } catch (e) {
-                if (e instanceof TimeoutError) P("inner TimeoutError", me.cancelling());
-                else {
-                  P("inner CancelledError", me.cancelling());
-                  throw e;
-                }
-              }
-              P("after inner");
-              yield* sleep(10);
-            });
-          } catch (e) {
-            if (e instanceof TimeoutError) P("outer TimeoutError", c1.expired(), c2.expired(), Math.round((getRunningLoop().time() - t0) * 10) / 10, me.cancelling());
-          }
-          t0 = getRunningLoop().time();
-          try {
-            yield* timeout(0.002, function* (a) {
-              c1 = a;
-              try {
-                yield* timeout(0.1, function* (b) {
-                  c2 = b;
-                  clock.advance(0.01);
-                  yield* sleep(1);
-                });
-              } catch (e) {
-                if (e instanceof TimeoutError) P("inner TimeoutError");
-                else {
-                  P("inner CancelledError", c2.expired());
-                  throw e;
-                }
-              }
-            });
-          } catch (e) {
-            if (e instanceof TimeoutError) P("outer TimeoutError", c1.expired(), c2.expired());
-          }
-        })(),
-      );
-    }
+    const main = busy(kind, clock, [
+      {
+        outer: 0.1,
+        inner: 0.01,
+        busy: 0.1,
+        innerTimeout: ({ me }) => P("inner TimeoutError", me.cancelling()),
+        innerCancelled: ({ me }) => P("inner CancelledError", me.cancelling()),
+        after: () => {
+          P("after inner");
+          return sleep(10);
+        },
+        outerTimeout: ({ me, c1, c2, t0 }) => P("outer TimeoutError", c1.expired(), c2.expired(), Math.round((getRunningLoop().time() - t0) * 10) / 10, me.cancelling()),
+      },
+      {
+        outer: 0.002,
+        inner: 0.1,
+        busy: 0.01,
+        innerTimeout: () => P("inner TimeoutError"),
+        innerCancelled: ({ c2 }) => P("inner CancelledError", c2.expired()),
+        outerTimeout: ({ c1, c2 }) => P("outer TimeoutError", c1.expired(), c2.expired()),
+      },
+    ]);
+    await runVirtual(main, { clock });
     expect(lines).toEqual(["inner CancelledError 1", "outer TimeoutError true true 0.1 0", "inner CancelledError false", "outer TimeoutError true false"]);
   });
 });
@@ -375,8 +345,7 @@ describe("states, reprs and reschedule", () => {
   //   RuntimeError('Cannot change state of finished Timeout') / ... expired ... / ... expiring ...
   // a body that swallows the expiry's CancelledError exits normally: expired() True, cancelling() 0
   it("foreign errors, zero and past deadlines, reprs, and reschedule in each state", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
       let cm!: Timeout;
@@ -476,8 +445,7 @@ describe("states, reprs and reschedule", () => {
   // test_reschedule: another task holds cm (deadline1 = now + 10); cm.reschedule(deadline2); cm.reschedule(None)
   // -> when() follows; task.cancel() -> CancelledError, cm.expired() False (no timeout although 50 s sleep)
   it("reschedule() from another task moves or removes the deadline; a cancel is then a plain CancelledError", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
       const t0 = loop.time();

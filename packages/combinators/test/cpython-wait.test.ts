@@ -3,11 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { createTask, getRunningLoop, sleep, type Task } from "./imports.js";
 import { FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "@asyncio-ts/combinators";
-import { runVirtual } from "./helpers.js";
+import { KINDS, runVirtual, type Kind } from "./helpers.js";
 
-const KINDS = ["async", "generator"] as const;
-
-function sleeper(kind: (typeof KINDS)[number], zeros: number): Task<void> {
+function sleeper(kind: Kind, zeros: number): Task<void> {
   return kind === "async"
     ? createTask(async () => {
         for (let i = 0; i < zeros; i++) await sleep(0);

@@ -4,13 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError, createTask, getRunningLoop, sleep, type Future, type Task } from "./imports.js";
 import { shield, waitFor, TimeoutError } from "@asyncio-ts/combinators";
-import { runVirtual } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
-
-function since(t0: number): number {
-  return Math.round((getRunningLoop().time() - t0) * 100) / 100;
-}
+import { KINDS, runVirtual, since, tracer } from "./helpers.js";
 
 describe.each(KINDS)("waitFor with a zero or negative timeout (%s coroutines)", (kind) => {
   // async def foo(): nonlocal foo_started; foo_started = True
@@ -18,8 +12,7 @@ describe.each(KINDS)("waitFor with a zero or negative timeout (%s coroutines)", 
   // for timeout in [0, -1]: fut = create_task(foo2()) (started, sleeping 10); await wait_for(fut, timeout)
   // -> timeout 0 True True False 0 / timeout -1 True True False 0
   it("a coroutine never starts; a running task is cancelled and awaited", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
       const t0 = loop.time();
@@ -82,8 +75,7 @@ describe.each(KINDS)("waitFor waits for the cancelled work (%s coroutines)", (ki
   // foo(): inner_task = create_task(inner()); await sleep(0.1); await wait_for(inner_task, 0)
   // -> TimeoutError, task_done True, at 1.2
   it("the timeout is raised only once the task finished its cleanup (timeout > 0 and timeout 0)", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const t0 = getRunningLoop().time();
       let taskDone = false;
@@ -163,8 +155,7 @@ describe.each(KINDS)("waitFor waits for the cancelled work (%s coroutines)", (ki
   // wait = create_task(wait_for(task, timeout)); loop.call_soon(wait.cancel)
   // -> wait cancelled None True True / wait cancelled 60.0 True True   (bpo-23219: the inner task is cancelled too)
   it("cancelling the waiting task cancels the inner task, with or without a timeout", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
       for (const timeout of [null, 60]) {
@@ -201,8 +192,7 @@ describe.each(KINDS)("waitFor waits for the cancelled work (%s coroutines)", (ki
   // task = create_task(wait_for_coro()); await sleep(0); task.cancel()
   // -> cancelled True done False
   it("a cancel arriving as the inner task completes still cancels the caller (GH-86296)", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const innerTask =
         kind === "async"
@@ -258,8 +248,7 @@ describe("waitFor races and shields", () => {
   // await wait_for(shielded, 0) -> TimeoutError; task not done, not cancelled; shielded cancelled
   // await sleep(0.1) -> task done, 'done'
   it("waitFor(shield(task), 0): the shield is cancelled, the task runs on", async () => {
-    const lines: string[] = [];
-    const P = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    const { lines, P } = tracer();
     await runVirtual(async () => {
       const task = createTask(async () => {
         await sleep(0.01);

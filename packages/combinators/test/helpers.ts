@@ -1,15 +1,22 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EventLoop, VirtualClock, getRunningLoop, type ExceptionContext } from "@asyncio-ts/loop";
-import { allTasks, run, type Coroutine } from "@asyncio-ts/tasks";
+import { allTasks, run, type Coroutine, type Future } from "@asyncio-ts/tasks";
 
-/** Runs `main` on a fresh loop with a virtual clock; fails on any report through the loop's exception handler. */
-export async function runVirtual<T>(main: Coroutine<T>, options: { allowReports?: ExceptionContext[] } = {}): Promise<T> {
+/** The two kinds of coroutine every cpython-* scenario runs with. */
+export const KINDS = ["async", "generator"] as const;
+export type Kind = (typeof KINDS)[number];
+
+/**
+ * Runs `main` on a fresh loop with a virtual clock (`clock`, when the test needs to
+ * advance it itself); fails on any report through the loop's exception handler.
+ */
+export async function runVirtual<T>(main: Coroutine<T>, options: { allowReports?: ExceptionContext[]; clock?: VirtualClock } = {}): Promise<T> {
   let loop: EventLoop | null = null;
   const reports: ExceptionContext[] = options.allowReports ?? [];
   const result = await run(main, {
     loopFactory: () => {
-      loop = new EventLoop({ clock: new VirtualClock() });
+      loop = new EventLoop({ clock: options.clock ?? new VirtualClock() });
       loop.setExceptionHandler((_l, context) => {
         reports.push(context);
       });
@@ -27,6 +34,11 @@ export function now(): number {
   return Math.round(getRunningLoop().time() * 1000) / 1000;
 }
 
+/** Seconds since `t0`, rounded to 0.01 as the Python traces print them. */
+export function since(t0: number): number {
+  return Math.round((getRunningLoop().time() - t0) * 100) / 100;
+}
+
 /** Tasks other than the current one still pending. */
 export function otherTasks(): number {
   return allTasks().size - 1;
@@ -34,6 +46,12 @@ export function otherTasks(): number {
 
 /** Waits `n` loop iterations (sleep(0) each). */
 export { sleep } from "@asyncio-ts/tasks";
+
+/** Python's `except Class: handler()`: runs `handler` if `e` is a `Class`, re-raises it otherwise. */
+export function except<E>(e: unknown, Class: abstract new (...args: never[]) => E, handler: (e: E) => void): void {
+  if (e instanceof Class) handler(e);
+  else throw e;
+}
 
 /** The name of an error, for traces. */
 export function errName(e: unknown): string {
@@ -59,6 +77,61 @@ export class Trace {
   toString(): string {
     return this.lines.join("\n");
   }
+}
+
+/**
+ * A lighter trace for the cpython-* files: `P(...)` joins its parts with String()
+ * (so `true`, not `True`); `T()` is the time since `start()`, rounded to 0.1.
+ */
+export function tracer(): { lines: string[]; P: (...a: unknown[]) => void; T: () => number; start: () => void } {
+  const lines: string[] = [];
+  let t0 = 0;
+  return {
+    lines,
+    P: (...a) => void lines.push(a.map(String).join(" ")),
+    T: () => Math.round((getRunningLoop().time() - t0) * 10) / 10,
+    start: () => void (t0 = getRunningLoop().time()),
+  };
+}
+
+/**
+ * A coroutine of `kind` that awaits `what()`: if that raises, `onError(e)` runs and the
+ * error is re-raised; `finally` runs either way (an error it raises replaces the outcome);
+ * then it returns `then(value)`. In Python:
+ * `try: v = await what() except BaseException as e: on_error(e); raise finally: fin()` then `return then(v)`.
+ */
+export function awaiting<T, R = void>(
+  kind: Kind,
+  what: () => Future<T>,
+  hooks: { onError?: (e: unknown) => void; finally?: () => void; then?: (value: T) => R } = {},
+): Coroutine<R> {
+  const { onError = () => {}, finally: fin = () => {}, then = () => undefined as R } = hooks;
+  if (kind === "async") {
+    return async () => {
+      let value: T;
+      try {
+        value = await what();
+      } catch (e) {
+        onError(e);
+        throw e;
+      } finally {
+        fin();
+      }
+      return then(value);
+    };
+  }
+  return (function* () {
+    let value: T;
+    try {
+      value = yield* what();
+    } catch (e) {
+      onError(e);
+      throw e;
+    } finally {
+      fin();
+    }
+    return then(value);
+  })();
 }
 
 /** Python's repr() for the values traces print. */

@@ -11,6 +11,16 @@ function virtual(): { loop: EventLoop; clock: VirtualClock } {
   return { loop: new EventLoop({ clock }), clock };
 }
 
+/** Runs a fresh loop (virtual clock) until `schedule`'s callbacks stop it, closes it, and returns what they logged. */
+async function runLogged(schedule: (loop: EventLoop, log: unknown[], clock: VirtualClock) => void): Promise<unknown[]> {
+  const { loop, clock } = virtual();
+  const log: unknown[] = [];
+  schedule(loop, log, clock);
+  await loop.runForever();
+  loop.close();
+  return log;
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -25,19 +35,17 @@ describe("one iteration (_run_once) ordering", () => {
   //     loop.call_soon(loop.call_soon, loop.stop)
   // -> ['a', 'soon', 'soon2', 'at-past', 'later0-first']
   it("callSoon'd callbacks run before callLater(0) and callAt(past) timers scheduled in the same iteration; past deadlines first", async () => {
-    const { loop } = virtual();
-    const log: string[] = [];
-    loop.callSoon(() => {
-      log.push("a");
-      loop.callLater(0, (x: string) => log.push(x), "later0-first");
-      loop.callSoon((x: string) => log.push(x), "soon");
-      loop.callAt(loop.time() - 5, (x: string) => log.push(x), "at-past");
-      loop.callSoon((x: string) => log.push(x), "soon2");
-      loop.callSoon(() => loop.callSoon(() => loop.stop()));
+    const log = await runLogged((loop, log) => {
+      loop.callSoon(() => {
+        log.push("a");
+        loop.callLater(0, (x: string) => log.push(x), "later0-first");
+        loop.callSoon((x: string) => log.push(x), "soon");
+        loop.callAt(loop.time() - 5, (x: string) => log.push(x), "at-past");
+        loop.callSoon((x: string) => log.push(x), "soon2");
+        loop.callSoon(() => loop.callSoon(() => loop.stop()));
+      });
     });
-    await loop.runForever();
     expect(log).toEqual(["a", "soon", "soon2", "at-past", "later0-first"]);
-    loop.close();
   });
 
   // loop.call_later(0.05, log.append, "timer")
@@ -45,79 +53,71 @@ describe("one iteration (_run_once) ordering", () => {
   // loop.call_soon(a); loop.call_soon(log.append, "a2"); loop.call_later(0.2, stopper)
   // -> ['a', 'a2', 'b', 'timer', 'stop-cb']
   it("a timer that expires while an iteration runs fires in the next iteration, after the callbacks already ready", async () => {
-    const { loop, clock } = virtual();
-    const log: string[] = [];
-    loop.callLater(0.05, () => log.push("timer"));
-    loop.callSoon(() => {
-      log.push("a");
-      clock.advance(0.1);
-      loop.callSoon(() => log.push("b"));
+    const log = await runLogged((loop, log, clock) => {
+      loop.callLater(0.05, () => log.push("timer"));
+      loop.callSoon(() => {
+        log.push("a");
+        clock.advance(0.1);
+        loop.callSoon(() => log.push("b"));
+      });
+      loop.callSoon(() => log.push("a2"));
+      loop.callLater(0.2, () => {
+        log.push("stop-cb");
+        loop.callSoon(() => loop.stop());
+      });
     });
-    loop.callSoon(() => log.push("a2"));
-    loop.callLater(0.2, () => {
-      log.push("stop-cb");
-      loop.callSoon(() => loop.stop());
-    });
-    await loop.runForever();
     expect(log).toEqual(["a", "a2", "b", "timer", "stop-cb"]);
-    loop.close();
   });
 
   // loop.call_later(0.2, ...t0.2); loop.call_later(0.1, ...t0.1); loop.call_later(0.15, ...t0.15)
   // loop.call_soon(lambda: time.sleep(0.3))  -> ['t0.1', 't0.15', 't0.2']
   it("timers that all expired during one busy iteration run in deadline order, not scheduling order", async () => {
-    const { loop, clock } = virtual();
-    const log: string[] = [];
-    loop.callLater(0.2, () => log.push("t0.2"));
-    loop.callLater(0.1, () => log.push("t0.1"));
-    loop.callLater(0.15, () => log.push("t0.15"));
-    loop.callSoon(() => clock.advance(0.3));
-    loop.callLater(0.5, () => loop.stop());
-    await loop.runForever();
+    const log = await runLogged((loop, log, clock) => {
+      loop.callLater(0.2, () => log.push("t0.2"));
+      loop.callLater(0.1, () => log.push("t0.1"));
+      loop.callLater(0.15, () => log.push("t0.15"));
+      loop.callSoon(() => clock.advance(0.3));
+      loop.callLater(0.5, () => loop.stop());
+    });
     expect(log).toEqual(["t0.1", "t0.15", "t0.2"]);
-    loop.close();
   });
 
   // a cancels b (same batch); t1 cancels t2 (same deadline, same batch)
   // -> ['a', ('b cancelled', True), 'c', 't1', 't3']
   it("a handle cancelled by an earlier callback of the same iteration does not run (plain and timer handles)", async () => {
-    const { loop } = virtual();
-    const log: unknown[] = [];
-    let hb: ReturnType<EventLoop["callSoon"]> | null = null;
-    loop.callSoon(() => {
-      log.push("a");
-      hb!.cancel();
-      log.push(["b cancelled", hb!.cancelled()]);
+    const log = await runLogged((loop, log) => {
+      let hb: ReturnType<EventLoop["callSoon"]> | null = null;
+      loop.callSoon(() => {
+        log.push("a");
+        hb!.cancel();
+        log.push(["b cancelled", hb!.cancelled()]);
+      });
+      hb = loop.callSoon(() => log.push("b"));
+      loop.callSoon(() => log.push("c"));
+      let t2: ReturnType<EventLoop["callLater"]> | null = null;
+      loop.callLater(0.1, () => {
+        log.push("t1");
+        t2!.cancel();
+      });
+      t2 = loop.callLater(0.1, () => log.push("t2"));
+      loop.callLater(0.1, () => log.push("t3"));
+      loop.callLater(0.2, () => loop.stop());
     });
-    hb = loop.callSoon(() => log.push("b"));
-    loop.callSoon(() => log.push("c"));
-    let t2: ReturnType<EventLoop["callLater"]> | null = null;
-    loop.callLater(0.1, () => {
-      log.push("t1");
-      t2!.cancel();
-    });
-    t2 = loop.callLater(0.1, () => log.push("t2"));
-    loop.callLater(0.1, () => log.push("t3"));
-    loop.callLater(0.2, () => loop.stop());
-    await loop.runForever();
     expect(log).toEqual(["a", ["b cancelled", true], "c", "t1", "t3"]);
-    loop.close();
   });
 
   it("callLater with a negative delay has a deadline in the past and runs like callLater(0)", async () => {
     // h = loop.call_later(-1, print); h.when() < loop.time()  -> True
-    const { loop } = virtual();
-    const log: string[] = [];
-    loop.callSoon(() => {
-      const h = loop.callLater(-1, () => log.push("neg"));
-      expect(h.when()).toBeLessThan(loop.time());
-      loop.callLater(0, () => log.push("zero"));
-      loop.callSoon(() => log.push("soon"));
-      loop.callLater(0.001, () => loop.stop());
+    const log = await runLogged((loop, log) => {
+      loop.callSoon(() => {
+        const h = loop.callLater(-1, () => log.push("neg"));
+        expect(h.when()).toBeLessThan(loop.time());
+        loop.callLater(0, () => log.push("zero"));
+        loop.callSoon(() => log.push("soon"));
+        loop.callLater(0.001, () => loop.stop());
+      });
     });
-    await loop.runForever();
     expect(log).toEqual(["soon", "neg", "zero"]);
-    loop.close();
   });
 });
 

@@ -3,21 +3,13 @@
 // traces were printed by ~/.pyenv/versions/3.12.1/bin/python3 running the
 // Python snippet quoted above each case.
 import { describe, expect, it } from "vitest";
-import { getRunningLoop } from "@asyncio-ts/loop";
+import { getRunningLoop, type TimerHandle } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, ensureFuture, Future, sleep, type Task } from "@asyncio-ts/tasks";
-import { runVirtual, tracer } from "./helpers.js";
-
-/** Python's repr of an exception: CancelledError('msg') / CancelledError(). */
-function en(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message === "" ? `${e.name}()` : `${e.name}('${e.message}')`;
-}
+import { awaitingTask, counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 function fut<T = unknown>(): Future<T> {
   return getRunningLoop().createFuture<T>() as Future<T>;
 }
-
-const KINDS = ["async", "generator"] as const;
 
 describe.each(KINDS)("cancel messages (%s coroutines)", (kind) => {
   // f = loop.create_future()
@@ -32,47 +24,8 @@ describe.each(KINDS)("cancel messages (%s coroutines)", (kind) => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<void>();
-      let B: Task<void>;
-      let A: Task<void>;
-      if (kind === "async") {
-        B = createTask(async () => {
-          try {
-            await f;
-          } catch (e) {
-            log("b got", en(e));
-            throw e;
-          }
-        });
-        A = createTask(async () => {
-          try {
-            await B;
-          } catch (e) {
-            log("a got", en(e));
-            throw e;
-          }
-        });
-      } else {
-        B = createTask(
-          (function* () {
-            try {
-              yield* f;
-            } catch (e) {
-              log("b got", en(e));
-              throw e;
-            }
-          })(),
-        );
-        A = createTask(
-          (function* () {
-            try {
-              yield* B;
-            } catch (e) {
-              log("a got", en(e));
-              throw e;
-            }
-          })(),
-        );
-      }
+      const B = awaitingTask(kind, () => f, { onError: (e) => log("b got", en(e)) });
+      const A = awaitingTask(kind, () => B, { onError: (e) => log("a got", en(e)) });
       await sleep(0);
       log("cancel", A.cancel("msg"), f.cancelled(), B.cancelling(), A.cancelling());
       try {
@@ -115,26 +68,7 @@ describe.each(KINDS)("cancel messages (%s coroutines)", (kind) => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<void>();
-      const T =
-        kind === "async"
-          ? createTask(async () => {
-              try {
-                await f;
-              } catch (e) {
-                log("t got", (e as Error).name);
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                try {
-                  yield* f;
-                } catch (e) {
-                  log("t got", (e as Error).name);
-                  throw e;
-                }
-              })(),
-            );
+      const T = awaitingTask(kind, () => f, { onError: (e) => log("t got", (e as Error).name) });
       await sleep(0);
       log(T.cancel("a"), T.cancel("b"), T.cancelling());
       try {
@@ -207,28 +141,7 @@ describe.each(KINDS)("cancel() at awkward moments (%s coroutines)", (kind) => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<number>();
-      const T =
-        kind === "async"
-          ? createTask(async () => {
-              try {
-                const v = await f;
-                log("t got value", v);
-              } catch (e) {
-                log("t got", en(e));
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                try {
-                  const v = yield* f;
-                  log("t got value", v);
-                } catch (e) {
-                  log("t got", en(e));
-                  throw e;
-                }
-              })(),
-            );
+      const T = awaitingTask(kind, () => f, { then: (v) => log("t got value", v), onError: (e) => log("t got", en(e)) });
       await sleep(0);
       f.setResult(5);
       log("cancel", T.cancel(), f.cancelled(), T.cancelling());
@@ -300,20 +213,14 @@ describe.each(KINDS)("cancel() at awkward moments (%s coroutines)", (kind) => {
       const task =
         kind === "async"
           ? createTask(async () => {
-              nested = createTask(async () => {
-                await f;
-              });
+              nested = awaitingTask(kind, () => f);
               await sleep(0);
               currentTask()!.cancel();
               await nested;
             })
           : createTask(
               (function* () {
-                nested = createTask(
-                  (function* () {
-                    yield* f;
-                  })(),
-                );
+                nested = awaitingTask(kind, () => f);
                 yield* sleep(0);
                 currentTask()!.cancel();
                 yield* nested;
@@ -376,18 +283,7 @@ describe.each(KINDS)("cancel() at awkward moments (%s coroutines)", (kind) => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<void>();
-      const body = (x: Future<void>) =>
-        kind === "async"
-          ? createTask(async () => {
-              await x;
-              return 12;
-            })
-          : createTask(
-              (function* () {
-                yield* x;
-                return 12;
-              })(),
-            );
+      const body = (x: Future<void>) => awaitingTask(kind, () => x, { then: () => 12 });
       const t = body(f);
       await sleep(0);
       f.cancel();
@@ -520,34 +416,41 @@ describe.each(KINDS)("cancelling() and uncancel() (%s coroutines)", (kind) => {
   // test_uncancel_structured_blocks: a hand-written timeout with call_later + cancel/uncancel.
   // Timed-out run -> (True, False, True), t.cancelling() == 0; not timed out -> (False, True, True), 0
   it("the structured-block recipe (call_later + cancel + uncancel in finally) converts only its own cancel", async () => {
-    class TimeoutErr extends Error {}
     function makeRequest(sleepFor: number, timeout: number) {
       const state = { timedOut: false, structuredBlockFinished: false, outerCodeReached: false };
-      const onTimeout = (task: Task<unknown>): void => {
-        state.timedOut = true;
-        task.cancel();
+      let task!: Task<unknown>;
+      let handle!: TimerHandle;
+      /** `task = current_task()`; `timeout_handle = loop.call_later(timeout, on_timeout)` */
+      const enter = (): void => {
+        task = currentTask()!;
+        handle = getRunningLoop().callLater(timeout, () => {
+          state.timedOut = true;
+          task.cancel();
+        });
+      };
+      /**
+       * The block's `finally:` (`caught` is `sys.exception()`, null if none): cancel the handle and
+       * turn our own cancel into TimeoutError, which the `except TimeoutError:` around it swallows;
+       * anything else the block raised goes on up.
+       */
+      const leave = (caught: unknown): void => {
+        handle.cancel();
+        if (state.timedOut && task.uncancel() === 0 && caught instanceof CancelledError) return;
+        if (caught !== null) throw caught;
       };
       if (kind === "async") {
         return {
           state,
           coro: async () => {
-            const task = currentTask()!;
-            const handle = getRunningLoop().callLater(timeout, onTimeout, task);
+            enter();
+            let caught: unknown = null;
             try {
-              let caught: unknown = null;
-              try {
-                await sleep(sleepFor);
-                state.structuredBlockFinished = true;
-              } catch (e) {
-                caught = e;
-                throw e;
-              } finally {
-                handle.cancel();
-                if (state.timedOut && task.uncancel() === 0 && caught instanceof CancelledError) throw new TimeoutErr();
-              }
+              await sleep(sleepFor);
+              state.structuredBlockFinished = true;
             } catch (e) {
-              if (!(e instanceof TimeoutErr)) throw e;
+              caught = e;
             }
+            leave(caught);
             state.outerCodeReached = true;
             await sleep(0);
           },
@@ -556,23 +459,15 @@ describe.each(KINDS)("cancelling() and uncancel() (%s coroutines)", (kind) => {
       return {
         state,
         coro: (function* () {
-          const task = currentTask()!;
-          const handle = getRunningLoop().callLater(timeout, onTimeout, task);
+          enter();
+          let caught: unknown = null;
           try {
-            let caught: unknown = null;
-            try {
-              yield* sleep(sleepFor);
-              state.structuredBlockFinished = true;
-            } catch (e) {
-              caught = e;
-              throw e;
-            } finally {
-              handle.cancel();
-              if (state.timedOut && task.uncancel() === 0 && caught instanceof CancelledError) throw new TimeoutErr();
-            }
+            yield* sleep(sleepFor);
+            state.structuredBlockFinished = true;
           } catch (e) {
-            if (!(e instanceof TimeoutErr)) throw e;
+            caught = e;
           }
+          leave(caught);
           state.outerCodeReached = true;
           yield* sleep(0);
         })(),
@@ -627,38 +522,33 @@ describe.each(KINDS)("awaiting and scheduling (%s coroutines)", (kind) => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
-      let it = 0;
-      const tick = (): void => {
-        it++;
-        if (it < 20) loop.callSoon(tick);
-      };
-      loop.callSoon(tick);
+      const it = counter();
       if (kind === "async") {
         const quick = async (): Promise<number> => 1;
         const t = createTask(quick);
-        let base = it;
+        let base = it();
         await t;
-        log("await new task", it - base);
-        base = it;
+        log("await new task", it() - base);
+        base = it();
         await t;
-        log("await done task", it - base);
-        base = it;
+        log("await done task", it() - base);
+        base = it();
         await (async () => {
           await sleep(0);
           await sleep(0);
         })();
-        log("await coroutine with 2 sleep0", it - base);
+        log("await coroutine with 2 sleep0", it() - base);
         const f = fut<number>();
         loop.callSoon(() => f.setResult(1));
-        base = it;
+        base = it();
         await f;
-        log("future set by callSoon", it - base);
-        base = it;
+        log("future set by callSoon", it() - base);
+        base = it();
         await createTask(async () => {
           const t2 = createTask(quick);
           return await t2;
         });
-        log("task awaiting a task", it - base);
+        log("task awaiting a task", it() - base);
       } else {
         await createTask(
           (function* () {
@@ -666,31 +556,31 @@ describe.each(KINDS)("awaiting and scheduling (%s coroutines)", (kind) => {
               return 1;
             };
             const t = createTask(quick());
-            let base = it;
+            let base = it();
             yield* t;
-            log("await new task", it - base);
-            base = it;
+            log("await new task", it() - base);
+            base = it();
             yield* t;
-            log("await done task", it - base);
-            base = it;
+            log("await done task", it() - base);
+            base = it();
             yield* (function* () {
               yield* sleep(0);
               yield* sleep(0);
             })();
-            log("await coroutine with 2 sleep0", it - base);
+            log("await coroutine with 2 sleep0", it() - base);
             const f = fut<number>();
             loop.callSoon(() => f.setResult(1));
-            base = it;
+            base = it();
             yield* f;
-            log("future set by callSoon", it - base);
-            base = it;
+            log("future set by callSoon", it() - base);
+            base = it();
             yield* createTask(
               (function* () {
                 const t2 = createTask(quick());
                 return yield* t2;
               })(),
             );
-            log("task awaiting a task", it - base);
+            log("task awaiting a task", it() - base);
           })(),
         );
       }
@@ -775,18 +665,7 @@ describe.each(KINDS)("awaiting and scheduling (%s coroutines)", (kind) => {
     await runVirtual(async () => {
       const loop = getRunningLoop();
       const f = fut<number>();
-      const w = (n: number) =>
-        kind === "async"
-          ? createTask(async () => {
-              await f;
-              log("waiter", n);
-            })
-          : createTask(
-              (function* () {
-                yield* f;
-                log("waiter", n);
-              })(),
-            );
+      const w = (n: number) => awaitingTask(kind, () => f, { then: () => log("waiter", n) });
       const t1 = w(1);
       await sleep(0);
       f.addDoneCallback(() => log("cb A"));
@@ -815,18 +694,7 @@ describe.each(KINDS)("more cancel and wake-up orderings (%s coroutines)", (kind)
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const loop = getRunningLoop();
-      const sleeper = (n: string) =>
-        kind === "async"
-          ? createTask(async () => {
-              await sleep(1);
-              log("sleeper", n, "resumed");
-            })
-          : createTask(
-              (function* () {
-                yield* sleep(1);
-                log("sleeper", n, "resumed");
-              })(),
-            );
+      const sleeper = (n: string) => awaitingTask(kind, () => sleep(1), { then: () => log("sleeper", n, "resumed") });
       const a = sleeper("A");
       await sleep(0);
       loop.callLater(1, () => log("timer cb"));
@@ -890,7 +758,6 @@ describe.each(KINDS)("more cancel and wake-up orderings (%s coroutines)", (kind)
     const { trace, log } = tracer();
     await runVirtual(async () => {
       let B: Task<void>;
-      let A: Task<void>;
       if (kind === "async") {
         B = createTask(async () => {
           try {
@@ -902,14 +769,6 @@ describe.each(KINDS)("more cancel and wake-up orderings (%s coroutines)", (kind)
             await sleep(10);
           } catch (e) {
             log("b cancelled again", en(e));
-            throw e;
-          }
-        });
-        A = createTask(async () => {
-          try {
-            await B;
-          } catch (e) {
-            log("a got", en(e));
             throw e;
           }
         });
@@ -929,17 +788,8 @@ describe.each(KINDS)("more cancel and wake-up orderings (%s coroutines)", (kind)
             }
           })(),
         );
-        A = createTask(
-          (function* () {
-            try {
-              yield* B;
-            } catch (e) {
-              log("a got", en(e));
-              throw e;
-            }
-          })(),
-        );
       }
+      const A = awaitingTask(kind, () => B, { onError: (e) => log("a got", en(e)) });
       await sleep(0);
       log("first", A.cancel("one"), B.cancelling(), A.cancelling());
       await sleep(0);
@@ -1009,26 +859,7 @@ describe("a second cancel() with another message does not replace the first one"
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<void>();
-      const T =
-        kind === "async"
-          ? createTask(async () => {
-              try {
-                await f;
-              } catch (e) {
-                log(en(e));
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                try {
-                  yield* f;
-                } catch (e) {
-                  log(en(e));
-                  throw e;
-                }
-              })(),
-            );
+      const T = awaitingTask(kind, () => f, { onError: (e) => log(en(e)) });
       await sleep(0);
       T.cancel("a");
       T.cancel("b");

@@ -4,15 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { EventLoop, getRunningLoop, VirtualClock } from "@asyncio-ts/loop";
 import { allTasks, CancelledError, createTask, currentTask, eagerTaskFactory, Future, sleep, Task, type Coroutine } from "@asyncio-ts/tasks";
-import { runVirtual, tracer } from "./helpers.js";
-
-const KINDS = ["async", "generator"] as const;
-type Kind = (typeof KINDS)[number];
-
-function en(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message === "" ? `${e.name}()` : `${e.name}('${e.message}')`;
-}
+import { en, KINDS, runVirtual, tracer, type Kind } from "./helpers.js";
 
 /** Runs `body` with the eager task factory installed on the running loop. */
 function eager<T>(body: () => Promise<T>): Promise<T> {

@@ -11,8 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { EventLoop, RuntimeError, VirtualClock } from "@asyncio-ts/loop";
 import { sleep, type Future, type Task } from "@asyncio-ts/tasks";
-
-const KINDS = ["async", "generator"] as const;
+import { KINDS } from "./helpers.js";
 
 describe.each(KINDS)("runUntilComplete on a pre-stopped loop (%s coroutines)", (kind) => {
   it("runs exactly one iteration, fails, and the task finishes on the next run", async () => {

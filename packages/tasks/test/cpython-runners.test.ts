@@ -5,18 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { EventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, KeyboardInterrupt, run, Runner, sleep, type Future, type Task } from "@asyncio-ts/tasks";
-import { runVirtual, tracer } from "./helpers.js";
+import { en, KINDS, runVirtual, tracer } from "./helpers.js";
 
-const KINDS = ["async", "generator"] as const;
 const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
 
 function interruptSelf(): void {
   (process as unknown as { emit(event: string): boolean }).emit("SIGINT");
-}
-
-function en(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return e.message === "" ? `${e.name}()` : `${e.name}('${e.message}')`;
 }
 
 describe.each(KINDS)("run() endings (%s coroutines)", (kind) => {

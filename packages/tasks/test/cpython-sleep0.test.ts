@@ -16,31 +16,48 @@
 import { describe, expect, it } from "vitest";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { createTask, sleep, type Future, type Task } from "@asyncio-ts/tasks";
-import { runVirtual } from "./helpers.js";
+import { counter, KINDS, runVirtual } from "./helpers.js";
 
-const KINDS = ["async", "generator"] as const;
+/**
+ * Runs the task `start` makes (given the iteration counter, the log, and a function that
+ * queues `t.cancel()` with call_soon), waits for it to end, and returns the log.
+ */
+async function traceWorker(start: (it: () => number, log: unknown[], cancelSoon: () => void) => Task<void>): Promise<unknown[]> {
+  const log: unknown[] = [];
+  await runVirtual(async () => {
+    const loop = getRunningLoop();
+    const it = counter();
+    const t: Task<void> = start(it, log, () => loop.callSoon(() => t.cancel()));
+    await t.then(undefined, () => undefined);
+  });
+  return log;
+}
 
-/** Starts the iteration counter; returns a reader. */
-function counter(): () => number {
-  const loop = getRunningLoop();
-  let n = 0;
-  const tick = (): void => {
-    n++;
-    if (n < 20) loop.callSoon(tick);
-  };
-  loop.callSoon(tick);
-  return () => n;
+/** `worker()` above as a generator, suspending at `yield* pause()` (a bare yield, or sleep(0)). */
+function* worker(pause: () => Iterable<unknown>, it: () => number, log: unknown[], cancelSoon: () => void): Generator<unknown, void, unknown> {
+  yield* pause();
+  log.push(["start", it()]);
+  cancelSoon();
+  try {
+    yield* pause();
+    log.push(["no cancel", it()]);
+  } catch (e) {
+    log.push(["cancelled at", it()]);
+    throw e;
+  }
+}
+
+/** A bare `yield` (CPython's bare yield, what its sleep(0) does), to be delegated to with `yield*`. */
+function* bareYield(): Generator<unknown, void, unknown> {
+  yield;
 }
 
 describe.each(KINDS)("cancel() racing a queued wake-up (%s coroutines)", (kind) => {
   // worker2 above: the awaited future completes, then cancel() (fut_waiter done -> _must_cancel)
   // -> the CancelledError arrives two iterations after start2, at the wake-up the result would have used
   it("a future completed just before cancel(): CancelledError at the wake-up the result would have used", async () => {
-    const log: unknown[] = [];
-    await runVirtual(async () => {
+    const log = await traceWorker((it, log, cancelSoon) => {
       const loop = getRunningLoop();
-      const it = counter();
-      let t!: Task<void>;
       let start = 0;
       const body = function* (f: Future<number>): Generator<unknown, void, unknown> {
         try {
@@ -55,29 +72,27 @@ describe.each(KINDS)("cancel() racing a queued wake-up (%s coroutines)", (kind) 
         start = it();
         const f = loop.createFuture() as Future<number>;
         loop.callSoon(() => f.setResult(1));
-        loop.callSoon(() => t.cancel());
+        cancelSoon();
         return f;
       };
-      t =
-        kind === "async"
-          ? createTask(async () => {
-              await sleep(0);
-              const f = setup();
-              try {
-                await f;
-                log.push(["no cancel", it() - start]);
-              } catch (e) {
-                log.push(["cancelled after", it() - start]);
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                yield* sleep(0);
-                yield* body(setup());
-              })(),
-            );
-      await t.then(undefined, () => undefined);
+      return kind === "async"
+        ? createTask(async () => {
+            await sleep(0);
+            const f = setup();
+            try {
+              await f;
+              log.push(["no cancel", it() - start]);
+            } catch (e) {
+              log.push(["cancelled after", it() - start]);
+              throw e;
+            }
+          })
+        : createTask(
+            (function* () {
+              yield* sleep(0);
+              yield* body(setup());
+            })(),
+          );
     });
     expect(log).toEqual([["cancelled after", 2]]);
   });
@@ -88,26 +103,7 @@ describe("cancel() of a generator task suspended at a bare yield", () => {
   // no _fut_waiter, so a cancel() made before it runs is delivered by that very step.
   // -> ('start', 2), ('cancelled at', 3)
   it("is delivered by the step already queued", async () => {
-    const log: unknown[] = [];
-    await runVirtual(async () => {
-      const loop = getRunningLoop();
-      const it = counter();
-      const t: Task<void> = createTask(
-        (function* () {
-          yield;
-          log.push(["start", it()]);
-          loop.callSoon(() => t.cancel());
-          try {
-            yield;
-            log.push(["no cancel", it()]);
-          } catch (e) {
-            log.push(["cancelled at", it()]);
-            throw e;
-          }
-        })(),
-      );
-      await t.then(undefined, () => undefined);
-    });
+    const log = await traceWorker((it, log, cancelSoon) => createTask(worker(bareYield, it, log, cancelSoon)));
     expect(log).toEqual([
       ["start", 2],
       ["cancelled at", 3],
@@ -122,42 +118,22 @@ describe("a cancel() that reaches a task in sleep(0) is delivered at its queued 
   // Ours treats a pending sleep(0) the same way: Task.cancel leaves it be and
   // the queued wake-up delivers the cancel.
   it.each(KINDS)("delivers CancelledError at the wake-up already queued (%s)", async (kind) => {
-    const log: unknown[] = [];
-    await runVirtual(async () => {
-      const loop = getRunningLoop();
-      const it = counter();
-      let t!: Task<void>;
-      if (kind === "async") {
-        t = createTask(async () => {
-          await sleep(0);
-          log.push(["start", it()]);
-          loop.callSoon(() => t.cancel());
-          try {
+    const log = await traceWorker((it, log, cancelSoon) =>
+      kind === "async"
+        ? createTask(async () => {
             await sleep(0);
-            log.push(["no cancel", it()]);
-          } catch (e) {
-            log.push(["cancelled at", it()]);
-            throw e;
-          }
-        });
-      } else {
-        t = createTask(
-          (function* () {
-            yield* sleep(0);
             log.push(["start", it()]);
-            loop.callSoon(() => t.cancel());
+            cancelSoon();
             try {
-              yield* sleep(0);
+              await sleep(0);
               log.push(["no cancel", it()]);
             } catch (e) {
               log.push(["cancelled at", it()]);
               throw e;
             }
-          })(),
-        );
-      }
-      await t.then(undefined, () => undefined);
-    });
+          })
+        : createTask(worker(() => sleep(0), it, log, cancelSoon)),
+    );
     expect(log).toEqual([
       ["start", 2],
       ["cancelled at", 3],
