@@ -2,12 +2,18 @@ import type { Duplex, Readable, Writable } from "node:stream";
 import type { EventLoop } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import type { BaseProtocol, Protocol } from "./protocol.js";
+import { hasSyncCallbacks, type BaseProtocol, type Protocol } from "./protocol.js";
 import { toBytes } from "./to-bytes.js";
 import type { Closeable } from "./track-resource.js";
 import type { Transport } from "./transport.js";
 
 const DEFAULT_HIGH = 64 * 1024;
+/**
+ * The most the transport holds between the stream and the protocol before it
+ * pauses the stream (asyncio reads at most 256 KiB per socket per iteration).
+ * It resumes the stream once what it holds is down to half of this.
+ */
+const MAX_HELD = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** Which sides of the Node stream a `NodeStreamTransport` uses. */
@@ -24,13 +30,22 @@ export interface NodeStreamTransportOptions {
  * `_FlowControlMixin`), for library authors to build transports on.
  * `SocketTransport` and the subprocess pipe transports are built on it.
  *
- * - **Into the loop.** Every Node event is delivered with `loop.callSoon`, in
+ * - **Into the loop.** Every Node event is delivered by a loop callback, in
  *   the order Node emitted it, so protocol callbacks run as loop callbacks,
- *   never inside a Node handler. An event that comes after the loop closed
+ *   never inside a Node handler. The chunks that arrive between two loop
+ *   iterations are delivered by one callback, one `dataReceived` each (as one
+ *   bigger read would bring them). An event that comes after the loop closed
  *   destroys the transport instead (`_destroyOnLoopClose()`).
- * - **Reading.** `pauseReading()` pauses the stream; data that was already on
- *   its way into the loop is held, and delivered, in order, before anything
- *   newer after `resumeReading()`.
+ * - **Reading.** `pauseReading()` pauses the stream: no `dataReceived` comes
+ *   until `resumeReading()`; what was already on its way is held, and
+ *   delivered, in order, before anything newer. The transport holds at most
+ *   about 256 KiB (plus one chunk): past that it pauses the stream too, and
+ *   resumes it once the protocol is reading and has taken most of it, so
+ *   memory stays bounded however fast the stream brings data and however
+ *   often the protocol pauses and resumes.
+ * - **Microtasks.** A protocol callback is followed by a microtask drain
+ *   (CONTRACT §1), except for `StreamReaderProtocol`, whose callbacks queue
+ *   none.
  * - **Writing.** Writes go to the stream's buffer and never block; the
  *   protocol's `pauseWriting()`/`resumeWriting()` say when that buffer went
  *   over the high-water mark and back under the low-water mark.
@@ -75,12 +90,20 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
   #eof = false;
   /** The first error Node reported; connectionLost gets it when the stream closes. */
   #error: Error | null;
-  // Reading. Invariant: `#held` is non-empty only while paused or while a
-  // flush is scheduled; while it is non-empty, newer data and actions queue
-  // behind it, so delivery order is arrival order.
+  // Reading. `#held[#heldHead..]` is what arrived (chunks, and actions such as
+  // EOF that must come after them) and was not delivered yet, in arrival order;
+  // `#heldBytes` counts its bytes. Invariants: while it is non-empty and reading
+  // is not paused (`#paused`), a flush is scheduled; `#streamPaused` (the Node
+  // stream is paused by us) holds while `#paused` or while `#heldBytes` is over
+  // MAX_HELD / 2 after having gone over MAX_HELD.
   #paused = false;
-  readonly #held: (Buffer | (() => void))[] = [];
+  #streamPaused = false;
+  #held: (Buffer | (() => void) | undefined)[] = [];
+  #heldHead = 0;
+  #heldBytes = 0;
   #flushScheduled = false;
+  /** The protocol's callbacks queue no microtasks (see `SYNC_CALLBACKS`): no microtask drain after them. */
+  #syncProtocol: boolean;
   // Writing. Invariant: `#protocolPaused` is true between the protocol's
   // pauseWriting() and resumeWriting(); while it is, a 'drain' (real, or the
   // callback of an empty write) is on its way.
@@ -94,6 +117,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     this.#loop = loop;
     this.#stream = stream as Duplex;
     this.#protocol = protocol as Protocol;
+    this.#syncProtocol = hasSyncCallbacks(protocol);
     this.#reading = options.reading ?? true;
     this.#error = (stream.errored as Error | null) ?? null;
     if (this.#reading) this.#listeners.push(["data", this.#onNodeData], ["end", this.#onNodeEnd]);
@@ -113,7 +137,18 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
   }
 
   readonly #onNodeData = (chunk: Buffer): void => {
-    this.#schedule(this.#dataReceived, chunk);
+    if (this.#closing) return; // dropped, as asyncio drops what arrives once closing
+    if (this.#loop.isClosed()) {
+      this._destroyOnLoopClose();
+      return;
+    }
+    this.#held.push(chunk);
+    this.#heldBytes += chunk.length;
+    if (!this.#flushScheduled && !this.#paused) this.#scheduleFlush();
+    if (this.#heldBytes > MAX_HELD && !this.#streamPaused) {
+      this.#streamPaused = true;
+      this.#stream.pause();
+    }
   };
   readonly #onNodeEnd = (): void => {
     this.#schedule(this.#streamEnded);
@@ -126,19 +161,25 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     this.#schedule(this.#streamClosed);
   };
   readonly #onNodeDrain = (): void => {
-    this.#schedule(this.#maybeResumeProtocol);
-  };
-
-  // ---- loop callbacks ---------------------------------------------------------------
-
-  readonly #dataReceived = (chunk: Buffer): void => {
-    if (this.#closing) return;
-    if (this.#paused || this.#held.length > 0) {
-      this.#held.push(chunk);
+    if (this.#loop.isClosed()) {
+      this._destroyOnLoopClose();
       return;
     }
-    this.#deliver(chunk);
+    this.#loop._callSoonInternal(this.#maybeResumeProtocol, this, undefined, false);
   };
+
+  #scheduleFlush(): void {
+    this.#flushScheduled = true;
+    // A pooled loop handle, without a microtask drain unless the callback asks for one (#drainUnlessSync).
+    this.#loop._callSoonInternal(this.#flushHeld, this, undefined, false);
+  }
+
+  /** In a loop callback that called into the protocol: the loop drains microtasks after it, unless the protocol queues none. */
+  #drainUnlessSync(): void {
+    if (!this.#syncProtocol) this.#loop._markDrain();
+  }
+
+  // ---- loop callbacks ---------------------------------------------------------------
 
   #deliver(chunk: Buffer): void {
     try {
@@ -156,15 +197,47 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     if (!this.#detached) this._streamClosed();
   };
 
+  /** The loop callback that delivers what arrived, until reading is paused or the transport closes. */
   readonly #flushHeld = (): void => {
     this.#flushScheduled = false;
+    const held = this.#held;
+    this.#drainUnlessSync();
     // An action or a failing dataReceived that closes the transport ends the loop.
-    while (this.#held.length > 0 && !this.#paused && !this.#closing) {
-      const item = this.#held.shift()!;
-      if (typeof item === "function") item();
-      else this.#deliver(item);
+    while (this.#heldHead < held.length && !this.#paused && !this.#closing) {
+      const item = held[this.#heldHead]!;
+      held[this.#heldHead++] = undefined;
+      if (typeof item === "function") {
+        this.#loop._markDrain(); // a subclass's action may call anything
+        item();
+      } else {
+        this.#heldBytes -= item.length;
+        this.#deliver(item);
+      }
     }
+    this.#drainUnlessSync(); // the protocol may have been replaced meanwhile
+    if (this.#heldHead === held.length && held === this.#held) this.#clearHeld();
+    this.#maybeResumeStream();
   };
+
+  #maybeResumeStream(): void {
+    if (this.#streamPaused && !this.#paused && this.#heldBytes <= MAX_HELD / 2 && !this.#closing) {
+      this.#streamPaused = false;
+      this.#stream.resume();
+    }
+  }
+
+  #clearHeld(): void {
+    const held = this.#held;
+    // pop() stays in JIT code; setting `length` is a runtime call, which this path (once per delivery) notices.
+    if (held.length > 64) this.#held = [];
+    else while (held.length > 0) held.pop();
+    this.#heldHead = 0;
+    this.#heldBytes = 0;
+  }
+
+  #hasHeld(): boolean {
+    return this.#heldHead < this.#held.length;
+  }
 
   readonly #deliverEof = (): void => {
     let keepOpen: unknown;
@@ -182,7 +255,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     if (this.#lost || this.#detached) return;
     this.#lost = true;
     this.#closing = true;
-    this.#held.length = 0;
+    this.#clearHeld();
     this._releaseStream();
     this._connectionLost(error);
   };
@@ -231,7 +304,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
 
   /** Runs `action` now, or, while reading is paused or data is held, after the held data (EOF must not overtake data). */
   protected _afterHeldData(action: () => void): void {
-    if (this.#paused || this.#held.length > 0) this.#held.push(action);
+    if (this.#paused || this.#hasHeld()) this.#held.push(action);
     else action();
   }
 
@@ -300,8 +373,8 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     this.#detached = true;
     this.#closing = true;
     this._stopListening();
-    const held = this.#held.filter((item): item is Buffer => typeof item !== "function");
-    this.#held.length = 0;
+    const held = this.#held.slice(this.#heldHead).filter((item): item is Buffer => item !== undefined && typeof item !== "function");
+    this.#clearHeld();
     return held;
   }
 
@@ -309,7 +382,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
   _destroyOnLoopClose(): void {
     this.#closing = true;
     this.#lost = true;
-    this.#held.length = 0;
+    this.#clearHeld();
     this._releaseStream();
   }
 
@@ -328,7 +401,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
   close(): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#held.length = 0;
+    this.#clearHeld();
     const stream = this.#stream;
     if (stream.writableLength === 0 || stream.destroyed) {
       // Nothing to flush: connectionLost in the next iteration, as asyncio does.
@@ -350,6 +423,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
 
   setProtocol(protocol: Protocol): void {
     this.#protocol = protocol;
+    this.#syncProtocol = hasSyncCallbacks(protocol);
   }
 
   getProtocol(): Protocol {
@@ -360,20 +434,22 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     return this.#reading && !this.#paused && !this.#closing;
   }
 
+  /** Stops `dataReceived` calls, and pauses the stream. */
   pauseReading(): void {
     if (!this.#reading || this.#closing || this.#paused) return;
     this.#paused = true;
-    this.#stream.pause();
+    if (!this.#streamPaused) {
+      this.#streamPaused = true;
+      this.#stream.pause();
+    }
   }
 
+  /** Resumes delivery: what is held first (in the next iteration), then the stream. */
   resumeReading(): void {
     if (!this.#reading || this.#closing || !this.#paused) return;
     this.#paused = false;
-    if (this.#held.length > 0 && !this.#flushScheduled) {
-      this.#flushScheduled = true;
-      this.#loop.callSoon(this.#flushHeld);
-    }
-    this.#stream.resume();
+    if (this.#hasHeld() && !this.#flushScheduled) this.#scheduleFlush();
+    this.#maybeResumeStream();
   }
 
   setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
@@ -443,6 +519,7 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
       return;
     }
     this.#protocolPaused = false;
+    this.#drainUnlessSync();
     try {
       this.#protocol.resumeWriting?.();
     } catch (error) {

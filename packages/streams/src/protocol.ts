@@ -30,3 +30,17 @@ export interface Protocol extends BaseProtocol {
 
 /** Makes a new protocol for each connection (`createConnection`, `createServer`). */
 export type ProtocolFactory<P extends Protocol = Protocol> = () => P;
+
+/**
+ * @internal Set on a protocol class's prototype (the value is that prototype)
+ * when its callbacks never queue microtasks: a transport may then run them
+ * without a microtask drain after each. Subclasses do not inherit it (they may
+ * override a callback with one that does).
+ */
+export const SYNC_CALLBACKS: unique symbol = Symbol("asyncio-ts.streams.syncCallbacks");
+
+/** @internal True when `protocol`'s own class is marked with `SYNC_CALLBACKS`. */
+export function hasSyncCallbacks(protocol: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(protocol);
+  return proto !== null && (protocol as { [SYNC_CALLBACKS]?: unknown })[SYNC_CALLBACKS] === proto;
+}

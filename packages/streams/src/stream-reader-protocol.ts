@@ -1,7 +1,7 @@
 import type { EventLoop } from "@asyncio-ts/loop";
 import { Future, type Task } from "@asyncio-ts/tasks";
 import { ConnectionResetError } from "./errors.js";
-import type { Protocol } from "./protocol.js";
+import { SYNC_CALLBACKS, type Protocol } from "./protocol.js";
 import type { StreamReader } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
 import type { SocketTransport, Transport } from "./transport.js";
@@ -22,6 +22,8 @@ export class FlowControlProtocol {
   #paused = false;
   readonly #drainWaiters = new Set<Future<void>>();
   #connectionLost = false;
+  /** The one done future every unpaused `drain()` returns (a done future never changes). */
+  #drained: Future<void> | null = null;
 
   constructor(loop: EventLoop) {
     this._loop = loop;
@@ -48,11 +50,17 @@ export class FlowControlProtocol {
 
   /** @internal What `drain()` waits for: resumes writing, or the connection lost. */
   _drainHelper(): Future<void> {
+    if (!this.#paused && !this.#connectionLost) {
+      let drained = this.#drained;
+      if (drained === null) {
+        drained = this.#drained = new Future<void>({ loop: this._loop });
+        drained.setResult(undefined);
+      }
+      return drained;
+    }
     const waiter = new Future<void>({ loop: this._loop });
     if (this.#connectionLost) {
       waiter.setException(new ConnectionResetError("Connection lost"));
-    } else if (!this.#paused) {
-      waiter.setResult(undefined);
     } else {
       this.#drainWaiters.add(waiter);
       waiter.addDoneCallback(() => this.#drainWaiters.delete(waiter));
@@ -148,3 +156,7 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
     return this.#closed;
   }
 }
+
+// Its callbacks only feed the reader and complete futures (whose waiters run in
+// later loop callbacks): no microtask to drain after them.
+Object.defineProperty(StreamReaderProtocol.prototype, SYNC_CALLBACKS, { value: StreamReaderProtocol.prototype });

@@ -16,13 +16,39 @@ export interface StreamReaderOptions {
   loop?: EventLoop;
 }
 
-/** A read that can complete now (`ready()`), and the work that completes it (`run()`: consumes, returns or throws). */
-interface ReadOp {
-  readonly name: string;
-  ready(): boolean;
-  run(): Buffer;
+/**
+ * A read: whether it can complete now (`ready()`), and the work that completes
+ * it (`run()`: consumes, returns or throws). One object per read call, no
+ * closures: `read(n)`; subclasses for the other reads.
+ */
+class ReadOp {
+  readonly reader: StreamReader;
+  readonly n: number;
+  constructor(reader: StreamReader, n: number) {
+    this.reader = reader;
+    this.n = n;
+  }
+  get name(): string {
+    return "read";
+  }
+  ready(): boolean {
+    return this.reader._buffer().length > 0 || this.reader._eofFed();
+  }
+  /**
+   * When ready: the error `run()` will throw, or `undefined`; consumes nothing.
+   * An error is made once and kept, so `run()` throws that same object.
+   */
+  failure(): unknown {
+    return undefined;
+  }
+  run(): Buffer {
+    const buffer = this.reader._buffer();
+    const data = buffer.take(Math.min(this.n, buffer.length));
+    this.reader._consumed();
+    return data;
+  }
   /** A cancelled wait gives back what it had already taken. */
-  cancelled?(): void;
+  cancelled(): void {}
 }
 
 /** The result a pending read is given when it becomes ready: the bytes are taken when the awaiting code resumes. */
@@ -32,6 +58,8 @@ const WAITING = 0;
 const READY = 1;
 const TAKEN = 2;
 const EXPIRED = 3;
+/** Taken, and the read failed: `#outcome` is the error. */
+const FAILED = 4;
 
 /**
  * The future returned by a read that has to wait.
@@ -49,9 +77,8 @@ class PendingRead extends Future<Buffer> {
   #reader: StreamReader | null;
   #op: ReadOp;
   #state = WAITING;
-  #value: Buffer = EMPTY;
-  #error: unknown = undefined;
-  #failed = false;
+  /** Once taken: the bytes, or the error. */
+  #outcome: unknown = EMPTY;
 
   constructor(loop: EventLoop | undefined, reader: StreamReader, op: ReadOp) {
     super({ loop });
@@ -93,16 +120,16 @@ class PendingRead extends Future<Buffer> {
       this.#reader?._waiterDone(this);
       this.#reader = null;
       try {
-        this.#value = this.#op.run();
+        this.#outcome = this.#op.run();
       } catch (error) {
-        this.#failed = true;
-        this.#error = error;
+        this.#state = FAILED;
+        this.#outcome = error;
       }
     } else if (this.#state === EXPIRED) {
       throw new RuntimeError(`the bytes of this ${this.#op.name}() were left in the stream: another read started before this one's result was retrieved`);
     }
-    if (this.#failed) throw this.#error;
-    return this.#value;
+    if (this.#state === FAILED) throw this.#outcome;
+    return this.#outcome as Buffer;
   }
 
   override result(): Buffer {
@@ -113,6 +140,8 @@ class PendingRead extends Future<Buffer> {
   override exception(): unknown {
     const error = super.exception();
     if (error !== undefined || this.#state === WAITING) return error;
+    // Looking is not resuming: the bytes stay in the stream until result() takes them.
+    if (this.#state === READY) return this.#op.failure();
     try {
       this.#take();
       return undefined;
@@ -125,7 +154,8 @@ class PendingRead extends Future<Buffer> {
     onfulfilled?: ((value: Buffer) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (typeof onfulfilled !== "function") return super.then(onfulfilled, onrejected);
+    // Pending: the awaiter is woken through `result()`, which takes the bytes.
+    if (typeof onfulfilled !== "function" || !this.done()) return super.then(onfulfilled, onrejected);
     const fulfilled = (value: Buffer): R1 | PromiseLike<R1> | R2 | PromiseLike<R2> => {
       if ((value as unknown) !== LAZY) return onfulfilled(value);
       let bytes: Buffer;
@@ -284,13 +314,6 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (this.#delivering === waiter) this.#delivering = null;
   }
 
-  #maybeResumeTransport(): void {
-    if (this.#paused && this.#buffer.length <= this.#limit) {
-      this.#paused = false;
-      this.#transport!.resumeReading();
-    }
-  }
-
   /** Runs `op` now if it can complete, else returns a future that completes when it can. */
   #start(op: ReadOp): Future<Buffer> {
     const delivering = this.#delivering;
@@ -330,42 +353,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
     checkSize(n, "read");
     if (this.#exception !== null) return rejected(this.#loop, this.#exception);
     if (n === 0) return resolved(this.#loop, EMPTY);
-    const buffer = this.#buffer;
-    if (n < 0) return this.#start(this.#readAll());
-    return this.#start({
-      name: "read",
-      ready: () => buffer.length > 0 || this.#eof,
-      run: () => {
-        const data = buffer.take(Math.min(n, buffer.length));
-        this.#maybeResumeTransport();
-        return data;
-      },
-    });
-  }
-
-  #readAll(): ReadOp {
-    const buffer = this.#buffer;
-    const blocks: Buffer[] = [];
-    const collect = (): void => {
-      if (buffer.length > 0) blocks.push(buffer.take(buffer.length));
-      this.#maybeResumeTransport();
-    };
-    return {
-      name: "read",
-      ready: () => {
-        // Like CPython's loop of read(limit): take what is there, so reading never pauses.
-        collect();
-        return this.#eof;
-      },
-      run: () => {
-        collect();
-        return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks);
-      },
-      cancelled: () => {
-        for (let i = blocks.length - 1; i >= 0; i--) buffer.unshift(blocks[i]);
-        blocks.length = 0;
-      },
-    };
+    return this.#start(n < 0 ? new ReadAllOp(this) : new ReadOp(this, n));
   }
 
   /**
@@ -379,21 +367,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (n < 0) throw new RangeError("readexactly size can not be less than zero");
     if (this.#exception !== null) return rejected(this.#loop, this.#exception);
     if (n === 0) return resolved(this.#loop, EMPTY);
-    const buffer = this.#buffer;
-    return this.#start({
-      name: "readexactly",
-      ready: () => buffer.length >= n || this.#eof,
-      run: () => {
-        if (buffer.length < n) {
-          if (!this.#eof) throw new RuntimeError("readexactly(): another read consumed the data");
-          const partial = buffer.take(buffer.length);
-          throw new IncompleteReadError(partial, n);
-        }
-        const data = buffer.take(n);
-        this.#maybeResumeTransport();
-        return data;
-      },
-    });
+    return this.#start(new ReadExactlyOp(this, n));
   }
 
   /**
@@ -407,57 +381,9 @@ export class StreamReader implements AsyncIterable<Buffer> {
    * Cancellation: nothing is consumed.
    */
   readuntil(separator: Uint8Array | string | readonly (Uint8Array | string)[] = NEWLINE): Future<Buffer> {
-    const seps = separators(separator);
+    const seps = separator === NEWLINE ? NEWLINES : separators(separator);
     if (this.#exception !== null) return rejected(this.#loop, this.#exception);
-    return this.#start(this.#untilOp(seps, "readuntil"));
-  }
-
-  #untilOp(seps: Buffer[], name: string): ReadOp {
-    const buffer = this.#buffer;
-    const limit = this.#limit;
-    const minLen = seps[0].length;
-    const maxLen = seps[seps.length - 1].length;
-    let offset = 0;
-    let matchStart = -1;
-    let matchEnd = -1;
-    let scannedLength = -1;
-    // The scan of CPython's readuntil loop; true when the read can finish (found, over the limit, or EOF).
-    const scan = (): boolean => {
-      const buflen = buffer.length;
-      if (matchEnd === -1 && buflen !== scannedLength) {
-        scannedLength = buflen;
-        if (buflen - offset >= minLen) {
-          for (const sep of seps) {
-            const isep = buffer.indexOf(sep, offset);
-            if (isep !== -1) {
-              const end = isep + sep.length;
-              if (matchEnd === -1 || end < matchEnd) {
-                matchEnd = end;
-                matchStart = isep;
-              }
-            }
-          }
-          if (matchEnd === -1) offset = Math.max(0, buflen + 1 - maxLen);
-        }
-      }
-      return matchEnd !== -1 || offset > limit || this.#eof;
-    };
-    return {
-      name,
-      ready: scan,
-      run: () => {
-        if (!scan()) throw new RuntimeError(`${name}(): another read consumed the data`);
-        if (matchEnd === -1) {
-          if (offset > limit) throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
-          const partial = buffer.take(buffer.length);
-          throw new IncompleteReadError(partial, null);
-        }
-        if (matchStart > limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
-        const chunk = buffer.take(matchEnd);
-        this.#maybeResumeTransport();
-        return chunk;
-      },
-    };
+    return this.#start(new ReadUntilOp(this, seps, "readuntil"));
   }
 
   /**
@@ -470,26 +396,27 @@ export class StreamReader implements AsyncIterable<Buffer> {
    */
   readline(): Future<Buffer> {
     if (this.#exception !== null) return rejected(this.#loop, this.#exception);
-    const until = this.#untilOp([NEWLINE], "readline");
-    const buffer = this.#buffer;
-    return this.#start({
-      name: "readline",
-      ready: until.ready,
-      run: () => {
-        try {
-          return until.run();
-        } catch (error) {
-          if (error instanceof IncompleteReadError) return error.partial as Buffer;
-          if (error instanceof LimitOverrunError) {
-            if (buffer.startsWith(NEWLINE, error.consumed)) buffer.skip(error.consumed + 1);
-            else buffer.clear();
-            this.#maybeResumeTransport();
-            throw new RangeError(error.message, { cause: error });
-          }
-          throw error;
-        }
-      },
-    });
+    return this.#start(new ReadLineOp(this));
+  }
+
+  // ---- what the read operations use ------------------------------------------------
+
+  /** @internal */
+  _buffer(): ByteBuffer {
+    return this.#buffer;
+  }
+
+  /** @internal EOF was fed (whatever is still buffered). */
+  _eofFed(): boolean {
+    return this.#eof;
+  }
+
+  /** @internal After consuming: resumes the transport once the buffer is back under the limit. */
+  _consumed(): void {
+    if (this.#paused && this.#buffer.length <= this.#limit) {
+      this.#paused = false;
+      this.#transport!.resumeReading();
+    }
   }
 
   /** `for await (const line of reader)`: the lines, until EOF. */
@@ -517,6 +444,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
 }
 
 const NEWLINE = Buffer.from("\n");
+const NEWLINES: readonly Buffer[] = [NEWLINE];
 
 function separators(separator: unknown): Buffer[] {
   const list = Array.isArray(separator) ? separator : [separator];
@@ -543,4 +471,178 @@ export function checkLimit(limit: unknown): number {
   if (typeof limit !== "number") throw new TypeError(`limit must be a number of bytes, got ${describeValue(limit)}`);
   if (!(limit > 0)) throw new RangeError("Limit cannot be <= 0");
   return limit;
+}
+
+/** `read(-1)`: everything until EOF. */
+class ReadAllOp extends ReadOp {
+  readonly #blocks: Buffer[] = [];
+  constructor(reader: StreamReader) {
+    super(reader, -1);
+  }
+  #collect(): void {
+    const buffer = this.reader._buffer();
+    if (buffer.length > 0) this.#blocks.push(buffer.take(buffer.length));
+    this.reader._consumed();
+  }
+  override ready(): boolean {
+    // Like CPython's loop of read(limit): take what is there, so reading never pauses.
+    this.#collect();
+    return this.reader._eofFed();
+  }
+  override run(): Buffer {
+    this.#collect();
+    const blocks = this.#blocks;
+    return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks);
+  }
+  override cancelled(): void {
+    const blocks = this.#blocks;
+    const buffer = this.reader._buffer();
+    for (let i = blocks.length - 1; i >= 0; i--) buffer.unshift(blocks[i]);
+    blocks.length = 0;
+  }
+}
+
+class ReadExactlyOp extends ReadOp {
+  override get name(): string {
+    return "readexactly";
+  }
+  override ready(): boolean {
+    return this.reader._buffer().length >= this.n || this.reader._eofFed();
+  }
+  #failure: unknown = undefined;
+  override failure(): unknown {
+    const buffer = this.reader._buffer();
+    if (this.#failure === undefined && buffer.length < this.n) {
+      this.#failure = this.reader._eofFed()
+        ? new IncompleteReadError(buffer.peek(buffer.length), this.n)
+        : new RuntimeError("readexactly(): another read consumed the data");
+    }
+    return this.#failure;
+  }
+  override run(): Buffer {
+    const buffer = this.reader._buffer();
+    const failure = this.failure();
+    if (failure !== undefined) {
+      if (failure instanceof IncompleteReadError) buffer.skip(failure.partial.length);
+      throw failure;
+    }
+    const data = buffer.take(this.n);
+    this.reader._consumed();
+    return data;
+  }
+}
+
+/** `readuntil()`: the scan of CPython's readuntil loop, resumed where the last one stopped. */
+class ReadUntilOp extends ReadOp {
+  readonly #seps: readonly Buffer[];
+  readonly #opName: string;
+  /** Where the next scan starts (bytes before it cannot begin a separator). */
+  #offset = 0;
+  #matchStart = -1;
+  #matchEnd = -1;
+  #scannedLength = -1;
+
+  constructor(reader: StreamReader, seps: readonly Buffer[], name: string) {
+    super(reader, reader.limit);
+    this.#seps = seps;
+    this.#opName = name;
+  }
+
+  override get name(): string {
+    return this.#opName;
+  }
+
+  /** True when the read can finish (found, over the limit, or EOF). */
+  override ready(): boolean {
+    const buffer = this.reader._buffer();
+    const buflen = buffer.length;
+    if (this.#matchEnd === -1 && buflen !== this.#scannedLength) {
+      this.#scannedLength = buflen;
+      const seps = this.#seps;
+      const offset = this.#offset;
+      if (buflen - offset >= seps[0].length) {
+        for (let i = 0; i < seps.length; i++) {
+          const sep = seps[i];
+          const isep = buffer.indexOf(sep, offset);
+          if (isep !== -1) {
+            const end = isep + sep.length;
+            if (this.#matchEnd === -1 || end < this.#matchEnd) {
+              this.#matchEnd = end;
+              this.#matchStart = isep;
+            }
+          }
+        }
+        if (this.#matchEnd === -1) this.#offset = Math.max(0, buflen + 1 - seps[seps.length - 1].length);
+      }
+    }
+    return this.#matchEnd !== -1 || this.#offset > this.n || this.reader._eofFed();
+  }
+
+  #failure: unknown = undefined;
+  /** readuntil's error, if the read (ready) must fail: made once. */
+  protected _untilFailure(): unknown {
+    if (this.#failure !== undefined || this.#matchEnd !== -1 && this.#matchStart <= this.n) return this.#failure;
+    const limit = this.n;
+    if (!this.ready()) {
+      this.#failure = new RuntimeError(`${this.#opName}(): another read consumed the data`);
+    } else if (this.#matchEnd === -1) {
+      const buffer = this.reader._buffer();
+      this.#failure =
+        this.#offset > limit
+          ? new LimitOverrunError("Separator is not found, and chunk exceed the limit", this.#offset)
+          : new IncompleteReadError(buffer.peek(buffer.length), null);
+    } else {
+      this.#failure = new LimitOverrunError("Separator is found, but chunk is longer than limit", this.#matchStart);
+    }
+    return this.#failure;
+  }
+  override failure(): unknown {
+    return this._untilFailure();
+  }
+  /** Takes the bytes up to and including the separator found. */
+  protected _takeMatch(): Buffer {
+    const chunk = this.reader._buffer().take(this.#matchEnd);
+    this.reader._consumed();
+    return chunk;
+  }
+  override run(): Buffer {
+    const failure = this._untilFailure();
+    if (failure === undefined) return this._takeMatch();
+    // At EOF without a separator, CPython's readuntil consumes what was there.
+    if (failure instanceof IncompleteReadError) this.reader._buffer().skip(failure.partial.length);
+    throw failure;
+  }
+}
+
+/** `readline()`: `readuntil("\n")`, with readline's answers to EOF and to an overlong line. */
+class ReadLineOp extends ReadUntilOp {
+  constructor(reader: StreamReader) {
+    super(reader, NEWLINES, "readline");
+  }
+
+  #failure: unknown = undefined;
+  override failure(): unknown {
+    const error = this._untilFailure();
+    if (error === undefined || error instanceof IncompleteReadError) return undefined; // at EOF: what is left
+    // Over the limit: Python's ValueError, made once.
+    this.#failure ??= error instanceof LimitOverrunError ? new RangeError(error.message, { cause: error }) : error;
+    return this.#failure;
+  }
+  override run(): Buffer {
+    const error = this._untilFailure();
+    if (error === undefined) return this._takeMatch();
+    const buffer = this.reader._buffer();
+    if (error instanceof IncompleteReadError) {
+      const rest = buffer.take(buffer.length);
+      this.reader._consumed();
+      return rest;
+    }
+    if (error instanceof LimitOverrunError) {
+      // The overlong line is dropped (up to its newline, or all that is there).
+      if (buffer.startsWith(NEWLINE, error.consumed)) buffer.skip(error.consumed + 1);
+      else buffer.clear();
+      this.reader._consumed();
+    }
+    throw this.failure();
+  }
 }

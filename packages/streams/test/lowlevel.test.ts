@@ -196,6 +196,81 @@ describe("NodeStreamTransport", () => {
     expect(result.after).toEqual(["made task=none", "data x", "eof", "lost null"]);
   });
 
+  it("chunks that arrive together are delivered in order, one dataReceived each; pausing mid-way holds the rest", async () => {
+    const result = await runLoop(async ({ loop }) => {
+      const stream = new PassThrough();
+      const received: string[] = [];
+      let transport: LoopbackTransport | null = null;
+      const protocol: Protocol = {
+        dataReceived(data) {
+          received.push(String(data));
+          if (String(data) === "b") transport!.pauseReading();
+        },
+      };
+      transport = new LoopbackTransport(loop, stream, protocol);
+      await sleep(0);
+      for (const piece of ["a", "b", "c", "d"]) stream.push(piece); // four 'data' events before the loop runs
+      await sleep(0.02);
+      const whilePaused = [...received];
+      transport.resumeReading();
+      await sleep(0.02);
+      return { whilePaused, after: received };
+    });
+    expect(result.whilePaused).toEqual(["a", "b"]);
+    expect(result.after).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("a protocol that pauses and resumes all the time never makes the transport hold much: the source keeps the rest", async () => {
+    const result = await runLoop(async ({ loop }) => {
+      const stream = new PassThrough({ highWaterMark: 64 * 1024 });
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const total = 256 * chunk.length; // 16 MiB
+      let delivered = 0;
+      let maxHeld = 0;
+      let transport: LoopbackTransport | null = null;
+      const protocol: Protocol = {
+        dataReceived(data) {
+          delivered += data.length;
+          // A slow consumer: pause after every chunk, resume in the next iteration.
+          transport!.pauseReading();
+          loop.callSoon(() => transport!.resumeReading());
+        },
+      };
+      transport = new LoopbackTransport(loop, stream, protocol);
+      for (let i = 0; i < 256; i++) stream.write(chunk);
+      while (delivered < total) {
+        await sleep(0);
+        // What the transport took from the stream but did not deliver yet.
+        const held = total - delivered - stream.readableLength - stream.writableLength;
+        maxHeld = Math.max(maxHeld, held);
+      }
+      return { delivered, maxHeld };
+    });
+    expect(result.delivered).toBe(16 * 1024 * 1024);
+    // At most 256 KiB and a chunk (a 'data' event may bring one more before the stream pauses).
+    expect(result.maxHeld).toBeLessThanOrEqual(256 * 1024 + 2 * 64 * 1024);
+  });
+
+  it("a protocol's dataReceived that queues microtasks has them run before the next loop callback", async () => {
+    const order = await runLoop(async ({ loop }) => {
+      const stream = new PassThrough();
+      const order: string[] = [];
+      const protocol: Protocol = {
+        dataReceived(data) {
+          order.push(`data ${String(data)}`);
+          void Promise.resolve().then(() => order.push(`microtask after ${String(data)}`));
+        },
+      };
+      new LoopbackTransport(loop, stream, protocol);
+      await sleep(0);
+      stream.push("x");
+      loop.callSoon(() => order.push("next callback"));
+      await sleep(0.02);
+      return order;
+    });
+    expect(order).toEqual(["data x", "microtask after x", "next callback"]);
+  });
+
   it("validates write buffer limits; abort() loses the connection once, with null", async () => {
     const events = await runLoop(async ({ loop }) => {
       const protocol = new Recorder();

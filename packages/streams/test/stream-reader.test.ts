@@ -450,4 +450,75 @@ describe("StreamReader cancellation", () => {
         }));
     }
   }
+
+  describe("many small chunks", () => {
+    it("readline across thousands of 1-byte chunks, waiting the whole time, stays linear", () =>
+      runLoop(async ({ loop }) => {
+        const stream = new StreamReader({ limit: 1 << 20 });
+        const line = Buffer.alloc(200_000, 120);
+        const reading = createTask(() => stream.readline());
+        await sleep(0);
+        const start = performance.now();
+        // Fed one byte per loop callback: each wakes the waiting readline, which scans only the new byte.
+        for (let i = 0; i < line.length; i++) stream.feedData(line.subarray(i, i + 1));
+        loop.callSoon(() => stream.feedData(b("\nnext")));
+        const got = await reading;
+        expect(got.length).toBe(line.length + 1);
+        expect(got.subarray(0, line.length).equals(line)).toBe(true);
+        expect(performance.now() - start).toBeLessThan(5000); // quadratic: minutes
+        expect(str(await stream.read(4))).toBe("next");
+      }));
+
+    it("readline over lines split anywhere across small chunks", () =>
+      runLoop(async () => {
+        const stream = new StreamReader();
+        const text = "alpha\nbeta\n\ngamma delta\nz\n";
+        for (let i = 0; i < text.length; i += 3) stream.feedData(b(text.slice(i, i + 3)));
+        stream.feedEof();
+        const lines: string[] = [];
+        for (;;) {
+          const line = await stream.readline();
+          if (line.length === 0) break;
+          lines.push(str(line));
+        }
+        expect(lines).toEqual(["alpha\n", "beta\n", "\n", "gamma delta\n", "z\n"]);
+      }));
+
+    it("readuntil finds a separator split across chunks, at every split point", () =>
+      runLoop(async () => {
+        const sep = "<END>";
+        for (let cut1 = 1; cut1 < sep.length; cut1++) {
+          for (let cut2 = cut1; cut2 < sep.length; cut2++) {
+            const stream = new StreamReader();
+            stream.feedData(b(`payload${sep.slice(0, cut1)}`));
+            stream.feedData(b(sep.slice(cut1, cut2)));
+            stream.feedData(b(`${sep.slice(cut2)}rest`));
+            expect(str(await stream.readuntil(sep))).toBe(`payload${sep}`);
+            expect(str(await stream.read(10))).toBe("rest");
+          }
+        }
+      }));
+
+    it("readuntil waits while a separator arrives one byte at a time, and a near miss does not match", () =>
+      runLoop(async ({ loop }) => {
+        const stream = new StreamReader();
+        const reading = createTask(() => stream.readuntil("\r\n\r\n"));
+        await sleep(0);
+        const pieces = ["GET / HTTP/1.1\r", "\n", "Host: x\r\n", "\r", "\n", "body"];
+        for (const piece of pieces) loop.callSoon(() => stream.feedData(b(piece)));
+        expect(str(await reading)).toBe("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        expect(str(await stream.read(4))).toBe("body");
+      }));
+
+    it("readuntil over the limit across small chunks: LimitOverrunError, nothing consumed", () =>
+      runLoop(async ({ loop }) => {
+        const stream = new StreamReader({ limit: 16 });
+        const reading = createTask(() => stream.readuntil("::"));
+        await sleep(0);
+        for (let i = 0; i < 20; i++) loop.callSoon(() => stream.feedData(b("ab")));
+        const error = (await reading.then(() => null, (e: unknown) => e)) as LimitOverrunError;
+        expect(error).toBeInstanceOf(LimitOverrunError);
+        expect(str(await stream.readexactly(40))).toBe("ab".repeat(20));
+      }));
+  });
 });

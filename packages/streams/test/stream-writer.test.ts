@@ -110,6 +110,33 @@ describe("StreamWriter", () => {
     });
   }, 30_000);
 
+  it("drain() without backpressure is already done (no loop turn), and stays so across writes", async () => {
+    await runLoop(async () => {
+      const { server, port } = await serve(async (r, w) => {
+        for (;;) {
+          const line = await r.readline();
+          if (line.length === 0) break;
+          w.write(line);
+          await w.drain();
+        }
+        w.close();
+      });
+      const [reader, writer] = await openConnection(HOST, port);
+      for (let i = 0; i < 50; i++) {
+        writer.write(`line ${i}\n`);
+        const drained = writer.drain();
+        expect(drained.done()).toBe(true);
+        expect(drained.cancel()).toBe(false); // a done future cannot be cancelled: sharing it is safe
+        await drained;
+        expect(String(await reader.readline())).toBe(`line ${i}\n`);
+      }
+      writer.close();
+      await writer.waitClosed();
+      server.close();
+      await server.waitClosed();
+    });
+  });
+
   it("half-close: writeEof sends EOF, and the other direction still works", async () => {
     await runLoop(async () => {
       const { server, port } = await serve(async (reader, writer) => {
