@@ -2,7 +2,7 @@ import { brand } from "./brand.js";
 import { MonotonicClock, type Clock } from "./clocks.js";
 import { globalState } from "./global-state.js";
 import { Handle, TimerHandle, formatCallbackSource, formatHandle } from "./handle.js";
-import { afterMicrotasks, MAX_HOST_DELAY_MS, scheduleMacrotask, type MacrotaskHandle } from "./host.js";
+import { afterMicrotasksOf, MAX_HOST_DELAY_MS, scheduleMacrotask, type MacrotaskHandle } from "./host.js";
 import type {
   Awaitable,
   Coroutine,
@@ -537,7 +537,7 @@ export class EventLoop {
       if (this.#needDrain) {
         this.#needDrain = false;
         this.#draining = handle;
-        afterMicrotasks(this.#resumeBatch);
+        this.#drainThenResume();
         return;
       }
       if (debug) this.#reportIfSlow();
@@ -550,6 +550,9 @@ export class EventLoop {
     if (this.#stopping) this.#finishRun();
     else this.#scheduleHost();
   }
+
+  /** Resumes the batch once the microtasks queued by its last callback have run. */
+  readonly #drainThenResume = afterMicrotasksOf((): void => this.#resumeBatch());
 
   readonly #resumeBatch = (): void => {
     if (this.#debug) this.#reportIfSlow();

@@ -56,17 +56,27 @@ function makeMacrotaskScheduler(): (cb: Callback) => MacrotaskHandle {
  * operations instead of a trip through libuv. Elsewhere it falls back to a
  * macrotask, which also runs after the microtasks.
  */
-export const afterMicrotasks: (cb: Callback) => void = makeAfterMicrotasks();
+export const afterMicrotasks: (cb: Callback) => void = (cb) => afterMicrotasksOf(cb)();
 
-function makeAfterMicrotasks(): (cb: Callback) => void {
+/**
+ * `afterMicrotasks` bound to one callback, for a caller that schedules the same
+ * callback again and again (the loop's drain): no closure per call.
+ */
+export function afterMicrotasksOf(cb: Callback): () => void {
+  return makeAfterMicrotasks(cb);
+}
+
+const settled = Promise.resolve();
+
+function makeAfterMicrotasks(cb: Callback): () => void {
   const nextTick = host.process?.nextTick;
   if (typeof nextTick === "function") {
     // A reaction on a settled promise, not queueMicrotask: Node's queueMicrotask
     // allocates an AsyncResource and a bound function per call.
-    const settled = Promise.resolve();
-    return (cb) => void settled.then(() => nextTick(cb));
+    const queueTick = (): void => nextTick(cb);
+    return () => void settled.then(queueTick);
   }
-  return (cb) => void scheduleMacrotask(cb);
+  return () => void scheduleMacrotask(cb);
 }
 
 /** The longest delay a host timer accepts (2^31 - 1 ms); longer waits re-arm. */
