@@ -106,7 +106,8 @@ class ManyChecks {
     this.#source = this.#isAsync ? (this.#urls as AsyncIterable<string>)[Symbol.asyncIterator]() : (this.#urls as Iterable<string>)[Symbol.iterator]();
     this.#alive = this.#settings.concurrency;
     for (let i = 0; i < this.#settings.concurrency; i++) {
-      const worker = createTask(() => this.#work(), { name: `checkMany-worker-${i + 1}` });
+      // Generator coroutines: no promise per await in the workers' hot path.
+      const worker = createTask(this.#work(), { name: `checkMany-worker-${i + 1}` });
       this.#workers.add(worker);
       worker.addDoneCallback(() => this.#workers.delete(worker));
     }
@@ -178,20 +179,20 @@ class ManyChecks {
   }
 
   /** The next input item and its index, or null when the input is done (or we are stopping). */
-  async #take(): Promise<[number, unknown] | null> {
-    if (this.#window !== null) await this.#window.acquire();
+  *#take(): Generator<unknown, [number, unknown] | null, unknown> {
+    if (this.#window !== null) yield* this.#window.acquire();
     let taken = false;
     try {
       if (this.#stopping || this.#exhausted) return null;
       let step: IteratorResult<string>;
       if (this.#isAsync) {
-        await this.#inputLock.acquire();
+        yield* this.#inputLock.acquire();
         try {
           if (this.#stopping || this.#exhausted) return null;
           // Wrapped in a Future, so that a cancel (a stop) interrupts this wait even
           // when the input never produces (an interactive stdin); the input's own
           // promise is left to settle.
-          step = await ensureFuture((this.#source as AsyncIterator<string>).next());
+          step = yield* ensureFuture((this.#source as AsyncIterator<string>).next());
         } finally {
           this.#inputLock.release();
         }
@@ -215,25 +216,25 @@ class ManyChecks {
     }
   }
 
-  async #work(): Promise<void> {
+  *#work(): Generator<unknown, void, unknown> {
     const task = currentTask()!;
     try {
       for (;;) {
-        const item = await this.#take();
+        const item = yield* this.#take();
         if (item === null) return;
         const [index, value] = item;
         const url = typeof value === "string" ? value : String(value);
         const target = parseTarget(url.trim());
         let finished: Finished;
         try {
-          finished = { index, result: await this.#perHost(target, () => runCheck(url, this.#settings, target)) };
+          finished = { index, result: yield* this.#perHost(target, runCheck(url, this.#settings, target)) };
         } catch (error) {
           if (error instanceof CancelledError) throw error;
           finished = { index, error };
         }
         this.#putting.add(task);
         try {
-          await this.#queue.put(finished);
+          yield* this.#queue.put(finished);
         } finally {
           this.#putting.delete(task);
         }
@@ -247,8 +248,8 @@ class ManyChecks {
     }
   }
 
-  async #perHost<T>(target: ReturnType<typeof parseTarget>, check: () => Promise<T>): Promise<T> {
-    if (this.#settings.perHost === Infinity || target instanceof CheckFailure) return check();
+  *#perHost<T>(target: ReturnType<typeof parseTarget>, check: Generator<unknown, T, unknown>): Generator<unknown, T, unknown> {
+    if (this.#settings.perHost === Infinity || target instanceof CheckFailure) return yield* check;
     const key = target.host;
     let entry = this.#hosts.get(key);
     if (entry === undefined) {
@@ -257,9 +258,9 @@ class ManyChecks {
     }
     entry.users++;
     try {
-      await entry.semaphore.acquire();
+      yield* entry.semaphore.acquire();
       try {
-        return await check();
+        return yield* check;
       } finally {
         entry.semaphore.release();
       }

@@ -37,16 +37,16 @@ export function checkStatus(url: string, options?: CheckOptions): Future<StatusR
   const settings = resolveOptions(options, "checkStatus()");
   getRunningLoop();
   if (typeof url !== "string") throw new TypeError(`checkStatus(): url must be a string, got ${url === null ? "null" : typeof url}`);
-  return ensureFuture(() => runCheck(url, settings));
+  return ensureFuture(runCheck(url, settings));
 }
 
-/** @internal The check itself, in the current task. */
-export async function runCheck(
+/** @internal The check itself, in the current task: a generator coroutine (`yield*` it). */
+export function* runCheck(
   input: string,
   settings: Settings,
   parsed?: Target | CheckFailure,
   onHead?: (head: ResponseHead) => void,
-): Promise<StatusResult> {
+): Generator<unknown, StatusResult, unknown> {
   const loop = getRunningLoop();
   const start = loop.time();
   const url = input.trim();
@@ -73,7 +73,7 @@ export async function runCheck(
   const visited = new Set([target.href]);
   let method = settings.method;
   for (;;) {
-    const outcome = await withRetries(target, method, settings);
+    const outcome = yield* withRetries(target, method, settings);
     method = outcome.method;
     const { head } = outcome.attempt;
     result.timings.connect = outcome.attempt.connect;
@@ -118,16 +118,16 @@ function encodeHighBytes(raw: string): string {
  * refused with 405 or 501 is repeated as `GET` at once (not counted as a
  * retry), and the method stays `GET` for the rest of this check.
  */
-async function withRetries(target: Target, method: "HEAD" | "GET", settings: Settings): Promise<{ attempt: Attempt; method: "HEAD" | "GET" }> {
+function* withRetries(target: Target, method: "HEAD" | "GET", settings: Settings): Generator<unknown, { attempt: Attempt; method: "HEAD" | "GET" }, unknown> {
   for (let retry = 0; ; retry++) {
-    let outcome = await attempt(target, method, settings);
+    let outcome = yield* attempt(target, method, settings);
     if (method === "HEAD" && outcome.head !== null && (outcome.head.status === 405 || outcome.head.status === 501)) {
       method = "GET";
-      outcome = await attempt(target, method, settings);
+      outcome = yield* attempt(target, method, settings);
     }
     if (retry >= settings.retries || !isRetryable(outcome)) return { attempt: outcome, method };
     const delay = retryDelay(outcome, retry, settings.backoff, settings.maxRetryAfter);
     if (delay === null) return { attempt: outcome, method };
-    await sleep(delay);
+    yield* sleep(delay);
   }
 }

@@ -1,7 +1,7 @@
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { ensureFuture, type Future } from "@asyncio-ts/tasks";
 import { HttpStatusError, type ErrorCode } from "./errors.js";
-import { resolveOptions, type CheckOptions } from "./options.js";
+import { resolveOptions, type CheckOptions, type Settings } from "./options.js";
 import { runCheck } from "./check-status.js";
 
 /**
@@ -28,12 +28,14 @@ export function getStatus(url: string, options?: CheckOptions): Future<string> {
   const settings = resolveOptions(options, "getStatus()", { retries: 0 });
   getRunningLoop();
   if (typeof url !== "string") throw new TypeError(`getStatus(): url must be a string, got ${url === null ? "null" : typeof url}`);
-  return ensureFuture(async () => {
-    let statusLine = "";
-    const result = await runCheck(url, settings, undefined, (head) => {
-      statusLine = head.statusLine.trim();
-    });
-    if (result.error !== null) throw new HttpStatusError(result.error.code as ErrorCode, result.error.message, result.url);
-    return statusLine;
+  return ensureFuture(statusLineOf(url, settings));
+}
+
+function* statusLineOf(url: string, settings: Settings): Generator<unknown, string, unknown> {
+  let statusLine = "";
+  const result = yield* runCheck(url, settings, undefined, (head) => {
+    statusLine = head.statusLine.trim();
   });
+  if (result.error !== null) throw new HttpStatusError(result.error.code as ErrorCode, result.error.message, result.url);
+  return statusLine;
 }
