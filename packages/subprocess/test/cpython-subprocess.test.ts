@@ -4,51 +4,9 @@
 import { constants } from "node:os";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { createSubprocessExec, createSubprocessShell, DEVNULL, PIPE, STDOUT } from "@asyncio-ts/subprocess";
-import { CancelledError, createTask, currentTask, type Future, sleep, type Task } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, currentTask, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
-import { isReaped, runLoop } from "./helpers.js";
-
-type Kind = "async" | "generator";
-const KINDS: Kind[] = ["async", "generator"];
-type Body<T> = () => Generator<unknown, T, any>;
-
-/** create_task(body()): as an async function (each `yield` is an `await`) or as a generator coroutine (`yield*`). */
-function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
-  if (kind === "async") {
-    return createTask(async () => {
-      const g = body();
-      let r = g.next();
-      while (!r.done) {
-        let v: unknown;
-        try {
-          v = await (r.value as PromiseLike<unknown>);
-        } catch (e) {
-          r = g.throw(e);
-          continue;
-        }
-        r = g.next(v);
-      }
-      return r.value;
-    });
-  }
-  return createTask(
-    (function* (): Generator<unknown, T, unknown> {
-      const g = body();
-      let r = g.next();
-      while (!r.done) {
-        let v: unknown;
-        try {
-          v = yield* r.value as Future<unknown>;
-        } catch (e) {
-          r = g.throw(e);
-          continue;
-        }
-        r = g.next(v);
-      }
-      return r.value;
-    })(),
-  );
-}
+import { isReaped, KINDS, runLoop, spawn } from "./helpers.js";
 
 /** Python's bytes repr-ish: a Buffer as a string, null as null. */
 const b = (data: Uint8Array | null): string | null => (data === null ? null : Buffer.from(data).toString("latin1"));

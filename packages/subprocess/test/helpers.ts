@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import type { EventLoop } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
-import { run, type Coroutine } from "@asyncio-ts/tasks";
+import { createTask, run, type Coroutine, type Future, type Task } from "@asyncio-ts/tasks";
 
 /** Runs `main` on a fresh loop (asyncio.run), collecting what reaches the exception handler. */
 export async function runLoop<T>(main: (ctx: { loop: EventLoop; errors: Record<string, unknown>[] }) => Promise<T> | Generator<unknown, T, unknown>): Promise<T> {
@@ -55,4 +55,48 @@ export function processTable(): string {
 /** The README's shell-quoting rule: one single-quoted word, `'` written as `'\''`. */
 export function quote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+// ---- both coroutine kinds from one body (the CPython ports) ----------------------------
+export type Kind = "async" | "generator";
+export const KINDS: Kind[] = ["async", "generator"];
+/** A coroutine body written once: `yield fut` stands for `await fut` / `yield* fut`. */
+export type Body<T> = () => Generator<unknown, T, any>;
+
+/** create_task(body()): as an async function (each `yield` is an `await`) or as a generator coroutine (`yield*`). */
+export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
+  if (kind === "async") {
+    return createTask(async () => {
+      const g = body();
+      let r = g.next();
+      while (!r.done) {
+        let v: unknown;
+        try {
+          v = await (r.value as PromiseLike<unknown>);
+        } catch (e) {
+          r = g.throw(e);
+          continue;
+        }
+        r = g.next(v);
+      }
+      return r.value;
+    });
+  }
+  return createTask(
+    (function* (): Generator<unknown, T, unknown> {
+      const g = body();
+      let r = g.next();
+      while (!r.done) {
+        let v: unknown;
+        try {
+          v = yield* r.value as Future<unknown>;
+        } catch (e) {
+          r = g.throw(e);
+          continue;
+        }
+        r = g.next(v);
+      }
+      return r.value;
+    })(),
+  );
 }

@@ -5,28 +5,7 @@
 import { CancelledError, createTask, sleep, type Task } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, BrokenBarrierError } from "../src/index.js";
-import { KINDS, runVirtual, spawn, type Body, type Kind } from "./helpers.js";
-
-
-/** gather(*tasks, return_exceptions=True) */
-async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const t of tasks) {
-    try {
-      out.push(await t);
-    } catch (e) {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
-/** The `[...]` part of a repr: `<Lock [locked]>` → `[locked]`. */
-const extras = (x: unknown): string => {
-  const s = String(x);
-  return s.slice(s.indexOf("["), -1);
-};
-const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+import { type Body, errName, extras, type Kind, KINDS, runVirtual, settle, spawn } from "./helpers.js";
 
 const N = 5;
 
@@ -39,6 +18,40 @@ async function gatherTasks<T>(kind: Kind, n: number, body: Body<T>): Promise<T[]
 }
 
 const isBroken = (e: unknown): boolean => e instanceof BrokenBarrierError;
+
+/** `try: await aw / except BrokenBarrierError:` — true when `aw` raised BrokenBarrierError (other errors propagate). */
+function* raisesBroken(aw: unknown): Generator<unknown, boolean, any> {
+  try {
+    yield aw;
+    return false;
+  } catch (e) {
+    if (!isBroken(e)) throw e;
+    return true;
+  }
+}
+
+/**
+ * The first round of test_abort_barrier_when_exception(_then_resetting): the task given the middle
+ * index raises RuntimeError and aborts the barrier; r1 counts the tasks through a second wait(),
+ * r2 those it broke.
+ */
+function* abortOnError(barrier: Barrier, count: { r1: number; r2: number }): Generator<unknown, void, any> {
+  try {
+    const i = yield barrier.wait();
+    if (i === Math.floor(N / 2)) throw new Error("RuntimeError");
+    yield barrier.wait();
+    count.r1++;
+  } catch (e) {
+    if (isBroken(e)) count.r2++;
+    else yield barrier.abort();
+  }
+}
+
+/** create_task(barrier.wait()): its result is the index. */
+const waitTask = (kind: Kind, barrier: Barrier): Task<unknown> =>
+  spawn(kind, function* () {
+    return yield barrier.wait();
+  });
 
 describe("CPython BarrierTests", () => {
   for (const kind of KINDS) {
@@ -120,10 +133,7 @@ describe("CPython BarrierTests", () => {
     it(`test_filling_one_task_twice (${kind})`, async () => {
       await runVirtual(async () => {
         const barrier = new Barrier(1);
-        const wait = () =>
-          spawn(kind, function* () {
-            return yield barrier.wait();
-          });
+        const wait = () => waitTask(kind, barrier);
         const t1 = wait();
         await sleep(0);
         expect(barrier.nWaiting).toBe(0);
@@ -139,10 +149,7 @@ describe("CPython BarrierTests", () => {
       const log: unknown[] = [];
       await runVirtual(async () => {
         const barrier = new Barrier(3);
-        const wait = () =>
-          spawn(kind, function* () {
-            return yield barrier.wait();
-          });
+        const wait = () => waitTask(kind, barrier);
         const t1 = wait();
         await sleep(0);
         log.push([barrier.nWaiting, extras(barrier)]);
@@ -238,10 +245,7 @@ describe("CPython BarrierTests", () => {
         const rest = Math.floor(N / 2);
         let out = 0; // tasks that left wait() normally (N - barrier._count in CPython)
         await gatherTasks(kind, N, function* () {
-          try {
-            yield barrier.wait();
-          } catch (e) {
-            if (!isBroken(e)) throw e;
+          if (yield* raisesBroken(barrier.wait())) {
             results1.push(true);
             return;
           }
@@ -266,10 +270,7 @@ describe("CPython BarrierTests", () => {
         const blocking = Math.floor(N / 2);
         let count = 0;
         await gatherTasks(kind, N, function* () {
-          try {
-            yield barrier.wait();
-          } catch (e) {
-            if (!isBroken(e)) throw e;
+          if (yield* raisesBroken(barrier.wait())) {
             r1.push(true);
             yield barrier.wait();
             return;
@@ -278,13 +279,8 @@ describe("CPython BarrierTests", () => {
           if (count > blocking) {
             yield barrier.reset();
             yield barrier.wait();
-          } else {
-            try {
-              yield barrier.wait();
-            } catch (e) {
-              if (!isBroken(e)) throw e;
-              r2.push(true);
-            }
+          } else if (yield* raisesBroken(barrier.wait())) {
+            r2.push(true);
           }
         });
         expect([barrier.nWaiting, extras(barrier), barrier.broken]).toEqual([0, "[filling, waiters:0/5]", false]);
@@ -361,23 +357,15 @@ describe("CPython BarrierTests", () => {
         const blocking = Math.floor(N / 2);
         let count = 0;
         await gatherTasks(kind, N, function* () {
-          try {
-            yield barrier.wait();
-          } catch (e) {
-            if (!isBroken(e)) throw e;
+          if (yield* raisesBroken(barrier.wait())) {
             r1.push(true);
             return;
           }
           count++;
           if (count > blocking) {
             yield barrier.abort();
-          } else {
-            try {
-              yield barrier.wait();
-            } catch (e) {
-              if (!isBroken(e)) throw e;
-              r2.push(true);
-            }
+          } else if (yield* raisesBroken(barrier.wait())) {
+            r2.push(true);
           }
         });
         expect([barrier.broken, barrier.nWaiting, extras(barrier)]).toEqual([true, 0, "[broken]"]);
@@ -390,20 +378,11 @@ describe("CPython BarrierTests", () => {
     it(`test_abort_barrier_when_exception (${kind})`, async () => {
       await runVirtual(async () => {
         const barrier = new Barrier(N);
-        let r1 = 0;
-        let r2 = 0;
+        const count = { r1: 0, r2: 0 };
         await gatherTasks(kind, N, function* () {
-          try {
-            const i = yield barrier.wait();
-            if (i === Math.floor(N / 2)) throw new Error("RuntimeError");
-            yield barrier.wait();
-            r1++;
-          } catch (e) {
-            if (isBroken(e)) r2++;
-            else yield barrier.abort();
-          }
+          yield* abortOnError(barrier, count);
         });
-        expect([barrier.broken, r1, r2, barrier.nWaiting]).toEqual([true, 0, 4, 0]);
+        expect([barrier.broken, count.r1, count.r2, barrier.nWaiting]).toEqual([true, 0, 4, 0]);
       });
     });
 
@@ -412,26 +391,17 @@ describe("CPython BarrierTests", () => {
       await runVirtual(async () => {
         const b1 = new Barrier(N);
         const b2 = new Barrier(N);
-        let r1 = 0;
-        let r2 = 0;
+        const count = { r1: 0, r2: 0 };
         let r3 = 0;
         await gatherTasks(kind, N, function* () {
-          try {
-            const i = yield b1.wait();
-            if (i === Math.floor(N / 2)) throw new Error("RuntimeError");
-            yield b1.wait();
-            r1++;
-          } catch (e) {
-            if (isBroken(e)) r2++;
-            else yield b1.abort();
-          }
+          yield* abortOnError(b1, count);
           const i = yield b2.wait();
           if (i === Math.floor(N / 2)) yield b1.reset();
           yield b2.wait();
           yield b1.wait();
           r3++;
         });
-        expect([b1.broken, r1, r2, r3, b1.nWaiting]).toEqual([false, 0, 4, 5, 0]);
+        expect([b1.broken, count.r1, count.r2, r3, b1.nWaiting]).toEqual([false, 0, 4, 5, 0]);
       });
     });
 

@@ -2,31 +2,10 @@
 // with python3.12 (python3.13 where the contract takes 3.13's Condition fix) that
 // the other sync tests do not cover. Workers run as both coroutine kinds.
 import { getRunningLoop, newEventLoop, RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, currentTask, run, sleep, type Task } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, currentTask, run, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Condition, Event, Lock } from "../src/index.js";
-import { KINDS, runVirtual, spawn } from "./helpers.js";
-
-
-/** gather(*tasks, return_exceptions=True) */
-async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const t of tasks) {
-    try {
-      out.push(await t);
-    } catch (e) {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
-/** The `[...]` part of a repr: `<Lock [locked]>` → `[locked]`. */
-const extras = (x: unknown): string => {
-  const s = String(x);
-  return s.slice(s.indexOf("["), -1);
-};
-const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+import { errName, extras, KINDS, runVirtual, settle, spawn, waitFor } from "./helpers.js";
 
 /** `async with cond:` around a body written once for both kinds. */
 function* holding<T>(cond: Condition | Lock, body: () => Generator<unknown, T, any>): Generator<unknown, T, any> {
@@ -289,23 +268,15 @@ describe("CPython ConditionTests", () => {
       const log: unknown[] = [];
       await runVirtual(async () => {
         const cond = new Condition();
-        const t = spawn(kind, () => holding(cond, function* () {
-          const me = currentTask()!;
-          let fired = false;
-          const handle = getRunningLoop().callLater(0.5, () => {
-            fired = true;
-            me.cancel();
-          });
-          try {
-            yield cond.wait();
-          } catch (e) {
-            if (!(fired && e instanceof CancelledError)) throw e;
-            me.uncancel();
-            log.push(["timeout", cond.locked(), cond.statistics().waiters]);
-          } finally {
-            handle.cancel();
-          }
-        }));
+        const t = spawn(kind, () =>
+          holding(cond, function* () {
+            yield* waitFor(
+              () => cond.wait(),
+              0.5,
+              () => log.push(["timeout", cond.locked(), cond.statistics().waiters]),
+            );
+          }),
+        );
         await t;
         log.push(cond.locked());
         log.push(getRunningLoop().time());

@@ -3,31 +3,10 @@
 // expected value below is what CPython printed for the same scenario (the
 // Python snippets are in the comments). Workers run as both coroutine kinds.
 import { RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, ensureFuture, Future, sleep, type Task } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, ensureFuture, Future, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
-import { KINDS, runVirtual, spawn } from "./helpers.js";
-
-
-/** gather(*tasks, return_exceptions=True) */
-async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const t of tasks) {
-    try {
-      out.push(await t);
-    } catch (e) {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
-/** The `[...]` part of a repr: `<Lock [locked]>` → `[locked]`. */
-const extras = (x: unknown): string => {
-  const s = String(x);
-  return s.slice(s.indexOf("["), -1);
-};
-const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
 
 describe("CPython LockTests", () => {
   for (const kind of KINDS) {
@@ -81,49 +60,68 @@ describe("CPython LockTests", () => {
       });
     });
 
-    // test_locks.LockTests.test_cancel_race (A holds, B and C wait; B cancelled as A releases)
+    // test_locks.LockTests.test_cancel_race (A holds, B and C wait; B cancelled as A releases), with each
+    // task taking the lock by acquire()/release(), and again by `async with lock:` (use()): the same trace.
     // python3.12 → ['A acquired', '2', 'A released', ('locked', False, 'ta', True, 'tb', True),
     //               'C acquired', 'C released', ('locked', False)]
-    it(`test_cancel_race: release to a cancelled waiter moves on to the next (${kind})`, async () => {
-      const log: unknown[] = [];
-      await runVirtual(async () => {
-        const lock = new Lock();
-        const lockit = (name: string, blocker: Future<unknown> | null) =>
-          spawn(kind, function* () {
-            yield lock.acquire();
-            log.push(`${name} acquired`);
-            try {
-              if (blocker !== null) yield blocker;
-            } finally {
-              lock.release();
-              log.push(`${name} released`);
-            }
-          });
-        const fa = new Future<void>();
-        const ta = lockit("A", fa);
-        await sleep(0);
-        const tb = lockit("B", null);
-        await sleep(0);
-        const tc = lockit("C", null);
-        await sleep(0);
-        log.push(String(lock.statistics().waiters));
-        fa.setResult(undefined);
-        tb.cancel();
-        await sleep(0);
-        log.push(["locked", lock.locked(), "ta", ta.done(), "tb", tb.cancelled()]);
-        await tc;
-        log.push(["locked", lock.locked()]);
+    for (const [title, byUse] of [
+      ["test_cancel_race: release to a cancelled waiter moves on to the next", false],
+      ["test_cancel_race with `async with` (use()): A releases by leaving use() as B, woken, is cancelled: C gets the lock", true],
+    ] as const) {
+      it(`${title} (${kind})`, async () => {
+        const log: unknown[] = [];
+        await runVirtual(async () => {
+          const lock = new Lock();
+          const lockit = (name: string, blocker: Future<unknown> | null) =>
+            byUse
+              ? spawn(kind, function* () {
+                  try {
+                    yield lock.use(
+                      coroutine(kind, function* () {
+                        log.push(`${name} acquired`);
+                        if (blocker !== null) yield blocker;
+                      }),
+                    );
+                  } finally {
+                    if (!lock.locked() && log.includes(`${name} acquired`)) log.push(`${name} released`);
+                  }
+                })
+              : spawn(kind, function* () {
+                  yield lock.acquire();
+                  log.push(`${name} acquired`);
+                  try {
+                    if (blocker !== null) yield blocker;
+                  } finally {
+                    lock.release();
+                    log.push(`${name} released`);
+                  }
+                });
+          const fa = new Future<void>();
+          const ta = lockit("A", fa);
+          await sleep(0);
+          const tb = lockit("B", null);
+          await sleep(0);
+          const tc = lockit("C", null);
+          await sleep(0);
+          log.push(String(lock.statistics().waiters));
+          fa.setResult(undefined);
+          tb.cancel();
+          await sleep(0);
+          log.push(["locked", lock.locked(), "ta", ta.done(), "tb", tb.cancelled()]);
+          await tc;
+          log.push(["locked", lock.locked()]);
+        });
+        expect(log).toEqual([
+          "A acquired",
+          "2",
+          "A released",
+          ["locked", false, "ta", true, "tb", true],
+          "C acquired",
+          "C released",
+          ["locked", false],
+        ]);
       });
-      expect(log).toEqual([
-        "A acquired",
-        "2",
-        "A released",
-        ["locked", false, "ta", true, "tb", true],
-        "C acquired",
-        "C released",
-        ["locked", false],
-      ]);
-    });
+    }
 
     // test_locks.LockTests.test_finished_waiter_cancelled
     // python3.12 → [(True, True, True), (True, True)]: tc takes the lock on its first step
@@ -186,28 +184,19 @@ describe("CPython LockTests", () => {
       await runVirtual(async () => {
         const lock = new Lock();
         const body = spawn(kind, function* () {
-          const inner =
-            kind === "async"
-              ? async () => {
-                  log.push("in");
-                  await sleep(1);
-                }
-              : (function* () {
-                  log.push("in");
-                  yield* sleep(1);
-                })();
-          yield lock.use(inner);
+          yield lock.use(
+            coroutine(kind, function* () {
+              log.push("in");
+              yield sleep(1);
+            }),
+          );
         });
         const other = spawn(kind, function* () {
-          const inner =
-            kind === "async"
-              ? async () => {
-                  log.push("other in");
-                }
-              : (function* (): Generator<never, void, unknown> {
-                  log.push("other in");
-                })();
-          yield lock.use(inner);
+          yield lock.use(
+            coroutine(kind, function* (): Generator<never, void, unknown> {
+              log.push("other in");
+            }),
+          );
         });
         await sleep(0);
         body.cancel();
@@ -522,57 +511,4 @@ describe.skip("BUG: operations start at the call, not when a task runs them (ens
     });
     expect(log).toEqual(["still waiting", false, true]);
   });
-});
-
-describe("CPython Lock: test_cancel_race with `async with` (use())", () => {
-  for (const kind of KINDS) {
-    // python3.12 → ['A acquired', '2', 'A released', ('locked', False, 'ta', True, 'tb', True), 'C acquired', 'C released', ('locked', False)]
-    it(`A releases by leaving use() as B, woken, is cancelled: C gets the lock (${kind})`, async () => {
-      const log: unknown[] = [];
-      await runVirtual(async () => {
-        const lock = new Lock();
-        const lockit = (name: string, blocker: Future<unknown> | null) =>
-          spawn(kind, function* () {
-            try {
-              yield lock.use(
-                kind === "async"
-                  ? async () => {
-                      log.push(`${name} acquired`);
-                      if (blocker !== null) await blocker;
-                    }
-                  : (function* () {
-                      log.push(`${name} acquired`);
-                      if (blocker !== null) yield* blocker;
-                    })(),
-              );
-            } finally {
-              if (!lock.locked() && log.includes(`${name} acquired`)) log.push(`${name} released`);
-            }
-          });
-        const fa = new Future<void>();
-        const ta = lockit("A", fa);
-        await sleep(0);
-        const tb = lockit("B", null);
-        await sleep(0);
-        const tc = lockit("C", null);
-        await sleep(0);
-        log.push(String(lock.statistics().waiters));
-        fa.setResult(undefined);
-        tb.cancel();
-        await sleep(0);
-        log.push(["locked", lock.locked(), "ta", ta.done(), "tb", tb.cancelled()]);
-        await tc;
-        log.push(["locked", lock.locked()]);
-      });
-      expect(log).toEqual([
-        "A acquired",
-        "2",
-        "A released",
-        ["locked", false, "ta", true, "tb", true],
-        "C acquired",
-        "C released",
-        ["locked", false],
-      ]);
-    });
-  }
 });

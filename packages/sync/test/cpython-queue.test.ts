@@ -3,28 +3,36 @@
 // python3.12 / python3.13 that the other sync tests do not cover.
 // Workers run as both coroutine kinds.
 import { getRunningLoop } from "@asyncio-ts/loop";
-import { CancelledError, createTask, currentTask, sleep, type Task } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, sleep, type Task } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from "../src/index.js";
-import { KINDS, runVirtual, spawn } from "./helpers.js";
-
-
-/** gather(*tasks, return_exceptions=True) */
-async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const t of tasks) {
-    try {
-      out.push(await t);
-    } catch (e) {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
-const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+import { errName, type Kind, KINDS, runVirtual, settle, spawn, waitFor } from "./helpers.js";
 
 const QUEUES = [Queue, LifoQueue, PriorityQueue] as const;
+
+/** create_task(q.get()) */
+const getTask = <T>(kind: Kind, q: Queue<T>): Task<T> =>
+  spawn(kind, function* () {
+    return (yield q.get()) as T;
+  });
+
+/**
+ * `task.cancel()`, then `try: await task / except CancelledError: task = again(); await task` (the "try
+ * again" of test_get_cancel_drop_one_pending_reader / test_put_cancel_drop), logging `<name> cancelled`
+ * or `<name> finished`. Returns the result of the task that ran to the end.
+ */
+async function cancelOrRetry<T>(task: Task<T>, again: () => Task<T>, log: unknown[], name: string): Promise<T> {
+  task.cancel();
+  try {
+    const result = await task;
+    log.push(`${name} finished`);
+    return result;
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e;
+    log.push(`${name} cancelled`);
+    return await again();
+  }
+}
 
 describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
   for (const kind of KINDS) {
@@ -71,25 +79,13 @@ describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
       const log: unknown[] = [];
       await runVirtual(async () => {
         const q = new Queue<number>();
-        const get = () =>
-          spawn(kind, function* () {
-            return yield q.get();
-          });
-        let reader = get();
+        const get = () => getTask(kind, q);
+        const reader = get();
         await sleep(0);
         q.putNowait(1);
         q.putNowait(2);
-        reader.cancel();
-        try {
-          await reader;
-          log.push("reader finished");
-        } catch (e) {
-          if (!(e instanceof CancelledError)) throw e;
-          log.push("reader cancelled");
-          reader = get();
-          await reader;
-        }
-        log.push(reader.result(), q.qsize());
+        const result = await cancelOrRetry(reader, get, log, "reader");
+        log.push(result, q.qsize());
       });
       expect(log).toEqual(["reader cancelled", 1, 1]);
     });
@@ -99,11 +95,7 @@ describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
       const log: unknown[] = [];
       await runVirtual(async () => {
         const q = new Queue<number>();
-        const get = () =>
-          spawn(kind, function* () {
-            return yield q.get();
-          });
-        const [r1, r2, r3] = [get(), get(), get()];
+        const [r1, r2, r3] = [getTask(kind, q), getTask(kind, q), getTask(kind, q)];
         await sleep(0);
         q.putNowait(1);
         q.putNowait(2);
@@ -126,19 +118,10 @@ describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
           spawn(kind, function* () {
             yield q.put(2);
           });
-        let writer = put();
+        const writer = put();
         await sleep(0);
         log.push(q.getNowait());
-        writer.cancel();
-        try {
-          await writer;
-          log.push("writer done");
-        } catch (e) {
-          if (!(e instanceof CancelledError)) throw e;
-          log.push("writer cancelled");
-          writer = put();
-          await writer;
-        }
+        await cancelOrRetry(writer, put, log, "writer");
         log.push(q.getNowait(), q.qsize());
       });
       expect(log).toEqual([1, "writer cancelled", 2, 0]);
@@ -167,21 +150,11 @@ describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
       await runVirtual(async () => {
         const q = new Queue<number>({ maxsize: 5 });
         const t = spawn(kind, function* () {
-          const me = currentTask()!;
-          let fired = false;
-          const h = getRunningLoop().callLater(0.1, () => {
-            fired = true;
-            me.cancel();
-          });
-          try {
-            yield q.get();
-          } catch (e) {
-            if (!(fired && e instanceof CancelledError)) throw e;
-            me.uncancel();
-            log.push("timeout");
-          } finally {
-            h.cancel();
-          }
+          yield* waitFor(
+            () => q.get(),
+            0.1,
+            () => log.push("timeout"),
+          );
         });
         await t;
         log.push(q.statistics().getters, getRunningLoop().time());
@@ -530,18 +503,16 @@ describe("CPython 3.13 _QueueShutdownTestMixin", () => {
         const log: unknown[] = [];
         await runVirtual(async () => {
           const q = new Q<string>();
-          const getTask = spawn(kind, function* () {
-            return yield q.get();
-          });
+          const get = getTask(kind, q);
           await sleep(0);
           q.shutdown(false);
           log.push(q.qsize());
           await q.join();
           log.push("join ok");
           await sleep(0);
-          log.push(getTask.done());
+          log.push(get.done());
           try {
-            await getTask;
+            await get;
           } catch (e) {
             log.push(errName(e));
           }

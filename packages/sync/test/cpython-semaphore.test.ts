@@ -4,28 +4,7 @@
 import { CancelledError, createTask, sleep, type Task } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { BoundedSemaphore, Semaphore } from "../src/index.js";
-import { KINDS, runVirtual, spawn } from "./helpers.js";
-
-
-/** gather(*tasks, return_exceptions=True) */
-async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const t of tasks) {
-    try {
-      out.push(await t);
-    } catch (e) {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
-/** The `[...]` part of a repr: `<Lock [locked]>` → `[locked]`. */
-const extras = (x: unknown): string => {
-  const s = String(x);
-  return s.slice(s.indexOf("["), -1);
-};
-const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
 
 describe("CPython SemaphoreTests", () => {
   for (const kind of KINDS) {
@@ -378,26 +357,18 @@ describe("CPython Semaphore: `async with` (use()) forms", () => {
         let t2: Task<unknown> | null = null;
         const t1 = spawn(kind, function* () {
           yield sem.use(
-            kind === "async"
-              ? async () => {
-                  await sleep(0);
-                }
-              : (function* () {
-                  yield* sleep(0);
-                })(),
+            coroutine(kind, function* () {
+              yield sleep(0);
+            }),
           );
           t2!.cancel();
           return null;
         });
         t2 = spawn(kind, function* () {
           yield sem.use(
-            kind === "async"
-              ? async () => {
-                  log.push("c2 should not run");
-                }
-              : (function* (): Generator<never, void, unknown> {
-                  log.push("c2 should not run");
-                })(),
+            coroutine(kind, function* (): Generator<never, void, unknown> {
+              log.push("c2 should not run");
+            }),
           );
         });
         const r = await settle([t1, t2]);

@@ -1,5 +1,5 @@
-import { EventLoop, VirtualClock } from "@asyncio-ts/loop";
-import { createTask, run, sleep, type Coroutine, type Future, type Task } from "@asyncio-ts/tasks";
+import { EventLoop, getRunningLoop, VirtualClock } from "@asyncio-ts/loop";
+import { CancelledError, createTask, currentTask, run, sleep, type Coroutine, type Future, type Task } from "@asyncio-ts/tasks";
 
 /** Runs `main` on a loop with a virtual clock: sleeps are instant and ordered. */
 export function runVirtual<T>(main: Coroutine<T>): Promise<T> {
@@ -27,10 +27,13 @@ export const KINDS: Kind[] = ["async", "generator"];
 /** A coroutine body written once: `yield fut` stands for `await fut` / `yield* fut`. */
 export type Body<T> = () => Generator<unknown, T, any>;
 
-/** create_task(body()): as an async function (each `yield` is an `await`) or as a generator coroutine (`yield*`). */
-export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
+/**
+ * The coroutine of `body()`: an async function (each `yield` is an `await`) or a generator
+ * coroutine (`yield*`). Also the body of `x.use(...)` (`async with x:`) in the task's kind.
+ */
+export function coroutine<T>(kind: Kind, body: Body<T>): Coroutine<T> {
   if (kind === "async") {
-    return createTask(async () => {
+    return async () => {
       const g = body();
       let r = g.next();
       while (!r.done) {
@@ -44,23 +47,72 @@ export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
         r = g.next(v);
       }
       return r.value;
-    });
+    };
   }
-  return createTask(
-    (function* (): Generator<unknown, T, unknown> {
-      const g = body();
-      let r = g.next();
-      while (!r.done) {
-        let v: unknown;
-        try {
-          v = yield* r.value as Future<unknown>;
-        } catch (e) {
-          r = g.throw(e);
-          continue;
-        }
-        r = g.next(v);
+  return (function* (): Generator<unknown, T, unknown> {
+    const g = body();
+    let r = g.next();
+    while (!r.done) {
+      let v: unknown;
+      try {
+        v = yield* r.value as Future<unknown>;
+      } catch (e) {
+        r = g.throw(e);
+        continue;
       }
-      return r.value;
-    })(),
-  );
+      r = g.next(v);
+    }
+    return r.value;
+  })();
+}
+
+/** create_task(body()), the coroutine in either kind (see `coroutine`). */
+export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
+  return createTask(coroutine(kind, body));
+}
+
+/** gather(*tasks, return_exceptions=True) */
+export async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const t of tasks) {
+    try {
+      out.push(await t);
+    } catch (e) {
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+/** The `[...]` part of a repr: `<Lock [locked]>` → `[locked]`. */
+export const extras = (x: unknown): string => {
+  const s = String(x);
+  return s.slice(s.indexOf("["), -1);
+};
+
+/** The class name of a raised value (its `name`), or its text. */
+export const errName = (e: unknown): string => (e as Error)?.name ?? String(e);
+
+/**
+ * In a task's body: `try: return await wait_for(op(), timeout) / except TimeoutError: onTimeout()`. The task
+ * cancels itself after `timeout` seconds; when that cancellation interrupts `op()` it uncancels and calls
+ * `onTimeout` (undefined is then the result).
+ */
+export function* waitFor<T>(op: () => unknown, timeout: number, onTimeout: () => void): Generator<unknown, T | undefined, any> {
+  const me = currentTask()!;
+  let fired = false;
+  const handle = getRunningLoop().callLater(timeout, () => {
+    fired = true;
+    me.cancel();
+  });
+  try {
+    return (yield op()) as T;
+  } catch (e) {
+    if (!(fired && e instanceof CancelledError)) throw e;
+    me.uncancel();
+    onTimeout();
+    return undefined;
+  } finally {
+    handle.cancel();
+  }
 }
