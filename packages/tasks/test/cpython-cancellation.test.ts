@@ -64,7 +64,7 @@ describe.each(KINDS)("cancel messages (%s coroutines)", (kind) => {
   // T awaits f; await sleep(0); P(T.cancel("a"), T.cancel("b"), T.cancelling())
   // try: await T except CancelledError as e: P("main got", en(e), T.cancelling(), T.cancel(), T.cancelling())
   // -> True True 2 / t got CancelledError('a') / main got CancelledError('a') 2 False 2
-  it("cancel twice: both return true, cancelling() is 2 and stays 2 after the task is done (message: see BUG block below)", async () => {
+  it("cancel twice: both return true, cancelling() is 2 and stays 2 after the task is done (message: see the block 'a second cancel() ...' below)", async () => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
       const f = fut<void>();
