@@ -1,5 +1,6 @@
 import type { Awaitable, EventLoop, FutureLike } from "@asyncio-ts/loop";
 import { CancelledError, ensureFuture, Future, Task } from "@asyncio-ts/tasks";
+import { doneWaiter, whenDone } from "./when-done.js";
 
 /** What awaiting `A` gives: the result type of a future, promise, or coroutine of either kind. */
 export type AwaitableResult<A> =
@@ -55,14 +56,8 @@ class GatheringFuture<R> extends Future<R[]> {
     this.#count = count;
   }
 
-  /** @internal Woken by a child of ours (`_onDone`): `childDone` queues no microtasks, so no drain after it. */
-  _wakeup(fut: Future<unknown>): void {
-    this.childDone(fut);
-  }
-  declare readonly _drainOnWake: boolean;
-
-  /** asyncio's `_done_callback`: one function shared by every child (no closure per child). */
-  readonly childDone = (fut: FutureLike<unknown>): void => {
+  /** asyncio's `_done_callback`, one waiter shared by every child (no closure per child); it queues no microtasks. */
+  readonly childDone = doneWaiter("gather.<locals>._done_callback", (fut: FutureLike<unknown>): void => {
     this.#finished++;
     if (this.done()) {
       // Mark the child's error retrieved: it has nowhere to go.
@@ -95,10 +90,8 @@ class GatheringFuture<R> extends Future<R[]> {
       if (this.#cancelRequested) this.setException(cancelledErrorOf(fut));
       else this.setResult(results as R[]);
     }
-  };
+  });
 }
-
-Object.defineProperty(GatheringFuture.prototype, "_drainOnWake", { value: false });
 
 /** asyncio's `fut._make_cancelled_error()`: a task's own CancelledError (once), else a new one with the cancel message. */
 function cancelledErrorOf(fut: FutureLike<unknown>): unknown {
@@ -188,12 +181,11 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       }
       argToFut.set(arg, fut);
       if (fut.done()) doneFutures.push(fut);
-      else if (fut instanceof Future) fut._onDone(outer);
-      else fut.addDoneCallback(outer.childDone);
+      else whenDone(fut, outer.childDone);
     }
     children[i] = fut;
   }
   outer!.setCount(argToFut.size);
-  for (const fut of doneFutures) outer!.childDone(fut);
+  for (const fut of doneFutures) outer!.childDone._wakeup(fut);
   return outer!;
 }

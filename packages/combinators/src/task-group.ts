@@ -2,6 +2,7 @@ import type { Coroutine, EventLoop, TaskOptions } from "@asyncio-ts/loop";
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, currentTask, Future, KeyboardInterrupt, type Task } from "@asyncio-ts/tasks";
 import { ExceptionGroup } from "./exception-group.js";
+import { doneWaiter, whenDone } from "./when-done.js";
 import { awaitFuture, OperationFuture, type OperationContext } from "./operation.js";
 import { checkBody, runBody, type ScopeBody } from "./timeouts.js";
 
@@ -53,11 +54,10 @@ export class TaskGroup {
     if (this.#aborting) throw new RuntimeError(`TaskGroup ${String(this)} is shutting down`);
     const task = this.#loop!.createTask(coro, options) as Task<T>;
     if (task.done()) {
-      this.#onTaskDone(task);
+      this.#onTaskDone._wakeup(task);
     } else {
       this.#tasks.add(task);
-      if (task instanceof Future) task._onDone(this.#taskDoneWaiter);
-      else (task as Task<T>).addDoneCallback(this.#onTaskDone);
+      whenDone(task, this.#onTaskDone);
     }
     return task;
   }
@@ -122,10 +122,9 @@ export class TaskGroup {
     for (const t of this.#tasks) if (!t.done()) t.cancel();
   }
 
-  /** `#onTaskDone` as a waiter of our own futures: it queues no microtasks, so the loop needs no drain after it. */
-  readonly #taskDoneWaiter = { _drainOnWake: false, _wakeup: (task: Future<unknown>): void => this.#onTaskDone(task as Task<unknown>) };
-
-  readonly #onTaskDone = (task: Task<unknown>): void => {
+  /** asyncio's `_on_task_done`; it queues no microtasks. */
+  readonly #onTaskDone = doneWaiter("TaskGroup._on_task_done", (future): void => {
+    const task = future as Task<unknown>;
     this.#tasks.delete(task);
     const fut = this.#onCompletedFut;
     if (fut !== null && this.#tasks.size === 0 && !fut.done()) fut.setResult(true);
@@ -153,7 +152,7 @@ export class TaskGroup {
       this.#parentCancelRequested = true;
       parent.cancel();
     }
-  };
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
 import { Future, isFuture, iscoroutine } from "@asyncio-ts/tasks";
 import { awaitFuture, OperationFuture, releaseWaiter } from "./operation.js";
+import { doneWaiter, notWhenDone, whenDone } from "./when-done.js";
 
 /** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -83,20 +84,13 @@ function* waitInner<F extends FutureLike<unknown>>(
       if (!waiter.done()) waiter.setResult(undefined);
     }
   };
-  // Our own futures wake a waiter with no microtask drain after it (onCompletion queues none).
-  const completion = { _drainOnWake: false, _wakeup: onCompletion };
-  for (const f of fs) {
-    if (f instanceof Future) f._onDone(completion);
-    else f.addDoneCallback(onCompletion);
-  }
+  const completion = doneWaiter("_wait.<locals>._on_completion", onCompletion);
+  for (const f of fs) whenDone(f, completion);
   try {
     yield* awaitFuture(ctx, waiter);
   } finally {
     if (timeoutHandle !== null) timeoutHandle.cancel();
-    for (const f of fs) {
-      if (f instanceof Future) f._offDone(completion);
-      else f.removeDoneCallback(onCompletion);
-    }
+    for (const f of fs) notWhenDone(f, completion);
   }
   const done = new Set<F>();
   const pending = new Set<F>();

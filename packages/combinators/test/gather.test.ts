@@ -243,6 +243,17 @@ describe("gather: CPython traces", () => {
 });
 
 describe("gather: more cases", () => {
+  // CPython: repr(child) == "<Future pending cb=[gather.<locals>._done_callback() at .../tasks.py:767]>"
+  it("a child's repr names gather's done callback", async () => {
+    await runVirtual(async () => {
+      const f = new Future<number>();
+      const g = gather(f);
+      expect(String(f)).toBe("<Future pending cb=[gather.<locals>._done_callback()]>");
+      f.setResult(1);
+      expect(await g).toEqual([1]);
+    });
+  });
+
   it("types: a tuple for separate arguments, an array for the array form", async () => {
     await runVirtual(async () => {
       const g = gather(sleep(1, 5), createTask(async () => "x"));

@@ -1,8 +1,3 @@
-import { reprValue } from "@asyncio-ts/loop/lowlevel";
-
-/** A value as asyncio's reprs show it: strings quoted, errors as `Name('message')`. */
-export const formatValue = reprValue;
-
 /** A coroutine as asyncio names it in a task's repr: `main()`. */
 export function formatCoroutine(coro: unknown): string {
   if (typeof coro === "function") return `${coro.name || "<anonymous>"}()`;

@@ -1,8 +1,7 @@
 import type { EventLoop, FutureLike } from "@asyncio-ts/loop";
-import { brand, getRunningLoopOrNull, type Runnable } from "@asyncio-ts/loop/lowlevel";
+import { brand, getRunningLoopOrNull, reprValue, type Runnable } from "@asyncio-ts/loop/lowlevel";
 import { getEventLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, InvalidStateError } from "./errors.js";
-import { formatValue } from "./format.js";
 import { S } from "./state.js";
 
 // Invariant: _state only moves from PENDING to one of the others, once.
@@ -197,7 +196,7 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   /** Adds `callback(future)` to run (through `callSoon`) once the future is done; at once-ish if it already is. */
   addDoneCallback(callback: (future: this) => void): void {
-    if (typeof callback !== "function") throw new TypeError(`addDoneCallback() needs a function, got ${formatValue(callback)}`);
+    if (typeof callback !== "function") throw new TypeError(`addDoneCallback() needs a function, got ${reprValue(callback)}`);
     if (this._state !== PENDING) this._loop._callSoonInternal(callback, undefined, this, true);
     else this._addEntry(callback as Callback<never>);
   }
@@ -304,10 +303,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
         info = ["cancelled"];
         break;
       case FAILED:
-        info = ["finished", `exception=${formatValue(this._result)}`];
+        info = ["finished", `exception=${reprValue(this._result)}`];
         break;
       default:
-        info = ["finished", `result=${formatValue(this._result)}`];
+        info = ["finished", `result=${reprValue(this._result)}`];
     }
     const cbs = this._callbacks;
     if (cbs !== null) info.push(`cb=[${formatCallbacks(Array.isArray(cbs) ? cbs : [cbs])}]`);
