@@ -218,7 +218,7 @@ export const WORKLOADS = [
         lang: "node",
         script: "queue-pipeline.mjs",
         n: K100,
-        label: "p-queue 10, concurrency 4, onSizeLessThan(100)",
+        label: "p-queue 9, concurrency 4, onSizeLessThan(100)",
         short: "p-queue",
         note: "N scaled down to 100,000 (1M takes 8-16 s here); ratio uses time per item",
       },

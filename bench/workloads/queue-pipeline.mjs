@@ -111,7 +111,7 @@ await runWorkload({
   },
 
   /**
-   * p-queue 10 as a work queue: concurrency 4 (the consumers), and the
+   * p-queue 9 (the newest for Node 20) as a work queue: concurrency 4 (the consumers), and the
    * producer waits with onSizeLessThan(100) whenever 100 items are queued.
    */
   async "p-queue"(n) {
