@@ -430,6 +430,7 @@ export class EventLoop {
         pool = this.#defaultExecutor = make();
       }
     }
+    if (typeof pool.submitOnLoop === "function") return pool.submitOnLoop(this, fn as AnyFunction, ...args) as FutureLike<Awaited<T>>;
     const submitted = pool.submit(fn as AnyFunction, ...args) as PromiseLike<T> & { cancel?: () => unknown };
     const future = futureFactory().ensureFuture(submitted as PromiseLike<Awaited<T>>, this);
     if (typeof submitted.cancel === "function") {

@@ -46,6 +46,13 @@ export interface FutureFactory {
 export interface Executor {
   /** Starts `fn(...args)`; the returned future or promise settles with its outcome. */
   submit<T>(fn: (...args: never[]) => T | PromiseLike<T>, ...args: unknown[]): FutureLike<T> | PromiseLike<T>;
+  /**
+   * Optional: starts `fn(...args)` and returns a future of `loop` that the
+   * executor settles itself and that cancels the work when cancelled.
+   * `loop.runInExecutor()` prefers it to `submit()`, which would need wrapping
+   * in a loop future (a promise chain and an extra turn per call).
+   */
+  submitOnLoop?<T>(loop: EventLoop, fn: (...args: never[]) => T | PromiseLike<T>, ...args: unknown[]): FutureLike<T>;
   /** Stops accepting work; with `wait`, settles once running work has finished. */
   shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): void | PromiseLike<void>;
 }

@@ -157,20 +157,6 @@ interface PoolWorker {
 }
 
 let nextCallId = 1;
-/** Set by toThread() around its runInExecutor() call: the next submit() for this loop returns an asyncio Future. */
-let directLoop: EventLoop | null = null;
-
-/**
- * @internal For toThread(), around its runInExecutor() call: the next submit()
- * for `loop` to a ThreadPoolExecutor of this build returns an asyncio `Future`
- * of `loop`, settled straight from the worker's answer, instead of a
- * ConcurrentFuture that runInExecutor() would wrap in one (a promise chain and
- * an extra turn per call). Other executors are unaffected. Reset with null.
- */
-export function setDirectLoop(loop: EventLoop | null): void {
-  directLoop = loop;
-}
-
 let nextSeq = 1;
 let nextPoolId = 1;
 
@@ -260,18 +246,31 @@ export class ThreadPoolExecutor implements Executor {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const spec = functionSpec(fn, "submit");
     const unwrapped = unwrapTransfers(args);
-    const loop = getRunningLoopOrNull();
-    let call: Call;
-    if (directLoop !== null && directLoop === loop) {
-      directLoop = null;
-      const future = new PoolFuture<unknown>({ loop });
-      call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, loop);
-      future.call = call;
-    } else {
-      call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, new ConcurrentFuture<unknown>(), loop);
-      attachHooks(call.future as ConcurrentFuture<unknown>, call);
-    }
-    const future = call.future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
+    const future = new ConcurrentFuture<unknown>();
+    const call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, getRunningLoopOrNull());
+    attachHooks(future, call);
+    this.#start(call);
+    return future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
+  }
+
+  /**
+   * The loop's fast path (`loop.runInExecutor(pool, ...)`, `toThread()`):
+   * as `submit()`, but the result is an asyncio `Future` of `loop`, settled
+   * straight from the worker's answer; cancelling it cancels the call.
+   */
+  submitOnLoop<F extends AnyFunction>(loop: EventLoop, fn: F, ...args: unknown[]): Future<Awaited<ReturnType<F>>> {
+    if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
+    const spec = functionSpec(fn, "submit");
+    const unwrapped = unwrapTransfers(args);
+    const future = new PoolFuture<unknown>({ loop });
+    const call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, loop);
+    future.call = call;
+    this.#start(call);
+    return future as Future<Awaited<ReturnType<F>>>;
+  }
+
+  /** Sends `call` to a worker with room, or queues it (checking now that its arguments can be sent). */
+  #start(call: Call): void {
     const worker = this.#queued > 0 ? null : this.#workerFor();
     if (worker !== null) {
       try {
@@ -284,7 +283,6 @@ export class ThreadPoolExecutor implements Executor {
       checkCloneable(call);
       this.#enqueue(call);
     }
-    return future;
   }
 
   /**

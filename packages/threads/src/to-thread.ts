@@ -1,7 +1,6 @@
 import { getRunningLoop } from "@asyncio-ts/loop";
 import type { Future } from "@asyncio-ts/tasks";
 import type { ModuleFunction } from "./module-function.js";
-import { setDirectLoop } from "./thread-pool-executor.js";
 
 /**
  * Runs `fn(...args)` in a worker thread of the loop's default executor and
@@ -37,11 +36,5 @@ import { setDirectLoop } from "./thread-pool-executor.js";
 export function toThread<A extends unknown[], R>(fn: ModuleFunction<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
 export function toThread<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
 export function toThread<A extends unknown[], R>(fn: ((...args: A) => R) | ModuleFunction<(...args: A) => R>, ...args: A): Future<Awaited<R>> {
-  const loop = getRunningLoop();
-  setDirectLoop(loop);
-  try {
-    return loop.runInExecutor(null, fn as never, ...args) as Future<Awaited<R>>;
-  } finally {
-    setDirectLoop(null);
-  }
+  return getRunningLoop().runInExecutor(null, fn as never, ...args) as Future<Awaited<R>>;
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, run, sleep } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, Future, run, sleep } from "@asyncio-ts/tasks";
 import { ThreadPoolExecutor, TimeoutError, wrapFuture } from "@asyncio-ts/threads";
 import { sharedCounter, waitForWord, work } from "./helpers.js";
 
@@ -47,6 +47,24 @@ describe("ThreadPoolExecutor", () => {
       expect(await loop.runInExecutor(pool, (x: number) => x * 2, 21)).toBe(42);
       expect(await loop.runInExecutor(null, (x: number) => x + 1, 41)).toBe(42);
       await pool.shutdown();
+    });
+  });
+
+  it("runInExecutor(pool) hands out a future of the loop itself; cancelling it cancels the call", async () => {
+    await run(async () => {
+      const loop = getRunningLoop();
+      await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      const counter = sharedCounter();
+      const busy = loop.runInExecutor(pool, work("spin"), 200);
+      const queued = loop.runInExecutor(pool, work("count"), counter.buffer);
+      // No wrapping: the pool's own asyncio Future of this loop (submitOnLoop).
+      expect(queued).toBeInstanceOf(Future);
+      expect(queued.getLoop()).toBe(loop);
+      expect(queued.cancel()).toBe(true);
+      expect(await busy).toBe(200);
+      await sleep(0.05);
+      expect(counter.value()).toBe(0); // the cancelled call never ran
+      expect(pool.statistics().queued).toBe(0);
     });
   });
 
