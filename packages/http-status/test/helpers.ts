@@ -4,6 +4,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tls from "node:tls";
+export { makeCert, type TestCert } from "@asyncio-ts/test-support/tls";
 import { run } from "@asyncio-ts/tasks";
 
 export const HOST = "127.0.0.1";
@@ -147,29 +148,6 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export interface TestCert {
-  key: string;
-  cert: string;
-}
-
-let cached: TestCert | null = null;
-
-/** A self-signed certificate for localhost / 127.0.0.1, made now with openssl (no fixed files that expire). */
-export function makeCert(): TestCert {
-  if (cached !== null) return cached;
-  const dir = mkdtempSync(join(tmpdir(), "asyncio-ts-http-status-"));
-  try {
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
-      "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
-    ], { stdio: "ignore" });
-    cached = { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
-    return cached;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Whether ::1 can be listened on here. */
 export async function hasIpv6(): Promise<boolean> {

@@ -22,54 +22,7 @@ export function* turnsGen(n: number): Generator<unknown, void, unknown> {
 }
 
 // ---- both coroutine kinds from one body (the CPython ports) ----------------------------
-export type Kind = "async" | "generator";
-export const KINDS: Kind[] = ["async", "generator"];
-/** A coroutine body written once: `yield fut` stands for `await fut` / `yield* fut`. */
-export type Body<T> = () => Generator<unknown, T, any>;
-
-/**
- * The coroutine of `body()`: an async function (each `yield` is an `await`) or a generator
- * coroutine (`yield*`). Also the body of `x.use(...)` (`async with x:`) in the task's kind.
- */
-export function coroutine<T>(kind: Kind, body: Body<T>): Coroutine<T> {
-  if (kind === "async") {
-    return async () => {
-      const g = body();
-      let r = g.next();
-      while (!r.done) {
-        let v: unknown;
-        try {
-          v = await (r.value as PromiseLike<unknown>);
-        } catch (e) {
-          r = g.throw(e);
-          continue;
-        }
-        r = g.next(v);
-      }
-      return r.value;
-    };
-  }
-  return (function* (): Generator<unknown, T, unknown> {
-    const g = body();
-    let r = g.next();
-    while (!r.done) {
-      let v: unknown;
-      try {
-        v = yield* r.value as Future<unknown>;
-      } catch (e) {
-        r = g.throw(e);
-        continue;
-      }
-      r = g.next(v);
-    }
-    return r.value;
-  })();
-}
-
-/** create_task(body()), the coroutine in either kind (see `coroutine`). */
-export function spawn<T>(kind: Kind, body: Body<T>): Task<T> {
-  return createTask(coroutine(kind, body));
-}
+export { coroutine, KINDS, spawn, type Body, type Kind } from "@asyncio-ts/test-support/both-kinds";
 
 /** gather(*tasks, return_exceptions=True) */
 export async function settle(tasks: Task<unknown>[]): Promise<unknown[]> {
