@@ -282,7 +282,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       return;
     }
     this._loop._markDrain();
-    if (isThenable(returned)) {
+    if (S.storage !== null && Object.getPrototypeOf(returned) === Promise.prototype) {
+      // The reaction runs in the context this then() is called in (this task's):
+      // no pair of closures per task.
+      (returned as Promise<T>).then(finishStoredWithValue, finishStoredWithError);
+    } else if (isThenable(returned)) {
       returned.then(
         (value) => this._finishWithValue(value as T),
         (error: unknown) => this._finishWithError(error),
@@ -335,7 +339,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._loop._callSoonInternal(this._step, this, error, false);
   }
 
-  private _finishWithValue(value: T): void {
+  /** @internal */
+  _finishWithValue(value: T): void {
     if (this._state !== PENDING) return;
     unregisterTask(this);
     if (this._mustCancel) {
@@ -347,7 +352,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
   }
 
-  private _finishWithError(error: unknown): void {
+  /** @internal */
+  _finishWithError(error: unknown): void {
     if (this._state !== PENDING) return;
     unregisterTask(this);
     if (error instanceof CancelledError) {
@@ -368,6 +374,15 @@ Object.defineProperties(Task.prototype, {
   _pooled: { value: false },
   _sourceTraceback: { value: undefined },
 });
+
+/** An async coroutine's outcome, delivered in its task's context (see `_runAsyncBody`). */
+function finishStoredWithValue(value: unknown): void {
+  (S.storage!.getStore() as Task<unknown>)._finishWithValue(value);
+}
+
+function finishStoredWithError(error: unknown): void {
+  (S.storage!.getStore() as Task<unknown>)._finishWithError(error);
+}
 
 /** `storage.run`'s callback without a closure per task. */
 function runAsyncBody(task: Task<unknown>): void {
