@@ -103,3 +103,47 @@ describe("Future", () => {
     }());
   });
 });
+
+describe("then() on a settled future", () => {
+  it("await continues one microtask hop after the await, as for a resolved promise", async () => {
+    const order: string[] = [];
+    const fut = new Future<number>({ loop: loop() });
+    fut.setResult(1);
+    const failed = new Future<number>({ loop: loop() });
+    failed.setException(new RangeError("boom"));
+    void Promise.resolve()
+      .then(() => order.push("p1"))
+      .then(() => order.push("p2"))
+      .then(() => order.push("p3"));
+    const value = await fut;
+    order.push(`await ${value}`);
+    // The thenable job, then the await's own reaction: the same as `await {then(r) { r(1) }}`.
+    expect(order).toEqual(["p1", "p2", "await 1"]);
+    await expect(failed).rejects.toThrow(RangeError);
+    expect(await Promise.resolve(fut)).toBe(1);
+  });
+
+  it("still calls user callbacks from a microtask, anonymous, bound or named", async () => {
+    const fut = new Future<number>({ loop: loop() });
+    fut.setResult(7);
+    const order: string[] = [];
+    const results = [
+      fut.then((v) => order.push(`arrow ${v}`)),
+      fut.then(function (this: unknown, v: number) {
+        return order.push(`bound ${v}`);
+      }.bind(null)),
+      fut.then(function named(v) {
+        return order.push(`named ${v}`);
+      }),
+    ];
+    order.push("sync");
+    await Promise.all(results);
+    expect(order).toEqual(["sync", "arrow 7", "bound 7", "named 7"]);
+    // A resolving function of the caller's own promise: the promise then() returns still settles.
+    let resolveOwn!: (v: number) => void;
+    const own = new Promise<number>((r) => (resolveOwn = r));
+    await fut.then(resolveOwn);
+    expect(await own).toBe(7);
+    expect(await fut.then((v) => v * 2)).toBe(14);
+  });
+});
