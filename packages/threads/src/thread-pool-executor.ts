@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type ResourceLimits } from "node:worker_threads";
 import type { EventLoop, Executor } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
-import { attachHooks, ConcurrentFuture, type Blocker, type FutureHooks } from "./concurrent-future.js";
+import { attachHooks, ConcurrentFuture } from "./concurrent-future.js";
 import { functionSpec } from "./internal/function-spec.js";
 import { makeKnownError, serveCallback, serveCoroutine } from "./internal/loop-requests.js";
 import {
@@ -25,8 +25,11 @@ import {
   type SerializedError,
 } from "./internal/protocol.js";
 import { startWorker } from "./internal/worker-path.js";
+import { CallQueue } from "./internal/call-queue.js";
+import { Call, checkCloneable, cloneError, describeCall, PoolFuture, rebuildError, type PoolAccess } from "./internal/pool-call.js";
+import { firstCall, TAKEN, type PoolWorker, type Slot } from "./internal/pool-worker.js";
 import { TimeoutError } from "@asyncio-ts/combinators";
-import { CancelledError, Future } from "@asyncio-ts/tasks";
+import type { Future } from "@asyncio-ts/tasks";
 import { unwrapTransfers } from "./transfer.js";
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -44,116 +47,6 @@ export interface ThreadPoolExecutorOptions {
   threadNamePrefix?: string;
   /** Passed to each `Worker` (heap sizes). */
   resourceLimits?: ResourceLimits;
-}
-
-/** What a pool's calls need from it (the pool's private methods, reachable from a Call). */
-interface PoolAccess {
-  readonly blocker: Blocker;
-  cancel(call: Call): boolean;
-}
-
-/**
- * A submitted call; also its future's hooks. Invariant: `worker` is set
- * exactly while the call is in one of that worker's slots (sent, running, or
- * cancelled while running and not yet answered), and `queued` exactly while it
- * waits in the pool's queue.
- */
-class Call implements FutureHooks {
-  worker: PoolWorker | null = null;
-  slot = -1;
-  /** Order of sending (a worker runs its calls in this order). */
-  seq = 0;
-  queued = false;
-  constructor(
-    readonly pool: PoolAccess,
-    readonly id: number,
-    readonly spec: FunctionSpec,
-    readonly args: unknown[],
-    readonly transferList: Transferable[],
-    /** A ConcurrentFuture, or (for toThread()) the asyncio Future itself. */
-    readonly future: ConcurrentFuture<unknown> | Future<unknown>,
-    /** The loop running when it was submitted: where the worker's calls back go. */
-    readonly loop: EventLoop | null,
-  ) {}
-
-  /** Settles the future with the call's outcome (ignored if it is done already: a cancel won the race). */
-  settle(ok: boolean, value: unknown): void {
-    const future = this.future;
-    if (future instanceof ConcurrentFuture) {
-      future._settle(ok, value);
-      return;
-    }
-    // An asyncio Future, settled as wrapping the ConcurrentFuture would settle it.
-    if (future.done() || future.getLoop().isClosed()) return;
-    if (ok) future.setResult(value);
-    else if (value instanceof CancelledError) future.cancel(value.message || undefined);
-    else future.setException(value);
-  }
-
-  get blocker(): Blocker {
-    return this.pool.blocker;
-  }
-
-  onCancel(): boolean {
-    return this.pool.cancel(this);
-  }
-
-  /** Started on its worker (a call sent ahead is not, until the worker claims it). */
-  isRunning(): boolean {
-    const worker = this.worker;
-    if (worker === null) return false;
-    const state = Atomics.load(worker.control, stateWord(this.slot));
-    return (state === SLOT_RUNNING || state === SLOT_ABORT) && Atomics.load(worker.control, idWord(this.slot)) === this.id;
-  }
-}
-
-/**
- * The asyncio Future toThread() gets: cancelling it cancels the call at once
- * (a call that has not started never does), without a done callback and a
- * loop turn in between.
- */
-class PoolFuture<T> extends Future<T> {
-  call: Call | null = null;
-
-  override cancel(msg?: string): boolean {
-    if (!super.cancel(msg)) return false;
-    const call = this.call;
-    if (call !== null) {
-      this.call = null;
-      call.pool.cancel(call);
-    }
-    return true;
-  }
-}
-
-/** A slot whose call the pool took back (SENT -> SKIP): free once the worker answers "skipped". */
-const TAKEN = "taken" as const;
-type Slot = Call | typeof TAKEN | null;
-
-interface PoolWorker {
-  thread: Worker;
-  port: MessagePort;
-  control: Int32Array;
-  /** What the pool sent it, by control slot. */
-  slots: Slot[];
-  /** Slots not null. The thread is ref'd exactly while this is above 0. */
-  inFlight: number;
-  /** Ids of the function specs it was sent (later calls name them by id). */
-  known: Set<number>;
-  /** The loop of the last call it finished (for calls back that outlive their call). */
-  lastLoop: EventLoop | null;
-  /** Set when the pool ends the thread on purpose (grace expiry, shutdown). */
-  retiring: boolean;
-  /** Set once a crash or exit was reported: it gets no more calls. */
-  failed: boolean;
-  /** Set once it answered a call: it started fine. */
-  answered: boolean;
-  exited: Promise<void>;
-  graceTimer: ReturnType<typeof setTimeout> | null;
-  /** The cancelled call the grace timer is for. */
-  graceCall: Call | null;
-  /** Set when its thread has exited. */
-  gone: boolean;
 }
 
 let nextCallId = 1;
@@ -201,11 +94,8 @@ export class ThreadPoolExecutor implements Executor {
   readonly #prefix: string;
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #workers: PoolWorker[] = [];
-  /** Calls waiting for a worker, FIFO; entries cancelled meanwhile (`queued` false) are skipped. */
-  #queue: Call[] = [];
-  #queueHead = 0;
-  /** Calls in the queue that still wait. */
-  #queued = 0;
+  /** Calls waiting for a worker. */
+  readonly #queue = new CallQueue();
   #shutdown = false;
   #threadCount = 0;
   /** Bumped by every worker message: a thread blocked in result() sleeps on it. */
@@ -271,7 +161,7 @@ export class ThreadPoolExecutor implements Executor {
 
   /** Sends `call` to a worker with room, or queues it (checking now that its arguments can be sent). */
   #start(call: Call): void {
-    const worker = this.#queued > 0 ? null : this.#workerFor();
+    const worker = this.#queue.waiting > 0 ? null : this.#workerFor();
     if (worker !== null) {
       try {
         this.#post(worker, [call]);
@@ -281,7 +171,7 @@ export class ThreadPoolExecutor implements Executor {
       }
     } else {
       checkCloneable(call);
-      this.#enqueue(call);
+      this.#queue.push(call);
     }
   }
 
@@ -340,7 +230,7 @@ export class ThreadPoolExecutor implements Executor {
     const { wait = true, cancelFutures = false } = options ?? {};
     this.#shutdown = true;
     if (cancelFutures) {
-      for (let call = this.#dequeue(); call !== null; call = this.#dequeue()) call.future.cancel();
+      for (let call = this.#queue.shift(); call !== null; call = this.#queue.shift()) call.future.cancel();
       // Calls sent ahead count as queued; a worker's first call counts as running, as it would
       // without the pipelining (it starts as soon as the thread is ready).
       for (const worker of this.#workers) {
@@ -361,7 +251,7 @@ export class ThreadPoolExecutor implements Executor {
   /** Debug information: threads, busy threads, and calls waiting to start (queued, or sent ahead to a worker). */
   statistics(): { workers: number; busy: number; queued: number } {
     let busy = 0;
-    let waiting = this.#queued;
+    let waiting = this.#queue.waiting;
     for (const worker of this.#workers) {
       let calls = 0;
       for (let slot = 0; slot < PIPELINE_DEPTH; slot++) {
@@ -502,57 +392,12 @@ export class ThreadPoolExecutor implements Executor {
     worker.inFlight += calls.length;
   }
 
-  #enqueue(call: Call): void {
-    call.queued = true;
-    this.#queue.push(call);
-    this.#queued++;
-  }
-
-  /** Puts calls taken back from a worker before they started at the head of the queue (or fails those that cannot be sent again). */
-  #requeue(calls: Call[], why: unknown): void {
-    calls.sort((a, b) => b.id - a.id);
-    for (const call of calls) {
-      if (call.future.done()) continue;
-      if (call.transferList.length > 0) {
-        // Its transferred buffers went to that worker: it cannot be sent again.
-        call.settle(false, new RuntimeError(`${describeCall(call)} never started: the worker thread it was sent to ended, and its transferred arguments (transfer()) went with it`, { cause: why }));
-        continue;
-      }
-      call.queued = true;
-      if (this.#queueHead > 0) this.#queue[--this.#queueHead] = call;
-      else this.#queue.unshift(call);
-      this.#queued++;
-    }
-  }
-
-  #dequeue(): Call | null {
-    while (this.#queueHead < this.#queue.length) {
-      const call = this.#queue[this.#queueHead];
-      this.#queue[this.#queueHead++] = undefined as unknown as Call;
-      if (!call.queued) continue; // cancelled while it waited
-      call.queued = false;
-      this.#queued--;
-      this.#compactQueue();
-      return call;
-    }
-    this.#queue = [];
-    this.#queueHead = 0;
-    return null;
-  }
-
-  #compactQueue(): void {
-    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#queueHead);
-      this.#queueHead = 0;
-    }
-  }
-
   /** Tops `worker` up with queued calls, in one message. */
   #fill(worker: PoolWorker): void {
-    while (this.#queued > 0 && worker.inFlight < PIPELINE_DEPTH) {
+    while (this.#queue.waiting > 0 && worker.inFlight < PIPELINE_DEPTH) {
       const calls: Call[] = [];
       for (let room = PIPELINE_DEPTH - worker.inFlight; room > 0; room--) {
-        const call = this.#dequeue();
+        const call = this.#queue.shift();
         if (call === null) break;
         calls.push(call);
       }
@@ -575,18 +420,18 @@ export class ThreadPoolExecutor implements Executor {
   /** Gives queued calls to every worker with room (idle ones first), starting workers as allowed. */
   #dispatch(): void {
     for (const worker of this.#workers) {
-      if (this.#queued === 0) return;
+      if (this.#queue.waiting === 0) return;
       if (worker.inFlight === 0 && !worker.retiring && !worker.failed) this.#fillOne(worker);
     }
-    while (this.#queued > 0 && this.#activeWorkers() < this.#maxWorkers) this.#fillOne(this.#spawn());
+    while (this.#queue.waiting > 0 && this.#activeWorkers() < this.#maxWorkers) this.#fillOne(this.#spawn());
     for (const worker of this.#workers) {
-      if (this.#queued === 0) return;
+      if (this.#queue.waiting === 0) return;
       if (!worker.retiring && !worker.failed) this.#fill(worker);
     }
   }
 
   #fillOne(worker: PoolWorker): void {
-    for (let call = this.#dequeue(); call !== null; call = this.#dequeue()) {
+    for (let call = this.#queue.shift(); call !== null; call = this.#queue.shift()) {
       try {
         this.#post(worker, [call]);
         return;
@@ -599,7 +444,7 @@ export class ThreadPoolExecutor implements Executor {
   /** A slot of `worker` was answered: give it more work, or let it rest. */
   #afterAnswer(worker: PoolWorker): void {
     if (worker.retiring || worker.failed || worker.gone) return;
-    if (this.#queued > 0) this.#fill(worker);
+    if (this.#queue.waiting > 0) this.#fill(worker);
     if (worker.inFlight === 0 && !this.#steal(worker)) this.#rest(worker);
   }
 
@@ -681,7 +526,7 @@ export class ThreadPoolExecutor implements Executor {
       if (entry.loop !== null) worker.lastLoop = entry.loop;
       if (message[0] !== MSG_DONE) {
         // Skipped without being taken back: cannot happen; it never ran, so it runs elsewhere.
-        this.#requeue([entry], null);
+        this.#queue.requeue([entry], null);
         this.#afterAnswer(worker);
         this.#dispatch();
         return;
@@ -761,7 +606,7 @@ export class ThreadPoolExecutor implements Executor {
       entry.worker = null;
       entry.settle(false, error);
     }
-    this.#requeue(requeue, error);
+    this.#queue.requeue(requeue, error);
     this.#dispatch();
   }
 
@@ -790,7 +635,7 @@ export class ThreadPoolExecutor implements Executor {
           }
         }
       }
-      this.#requeue(requeue, null);
+      this.#queue.requeue(requeue, null);
     }
     worker.slots.fill(null);
     worker.inFlight = 0;
@@ -808,11 +653,7 @@ export class ThreadPoolExecutor implements Executor {
 
   /** The onCancel hook of a call's future: true when the future may be marked cancelled. */
   #cancel(call: Call): boolean {
-    if (call.queued) {
-      call.queued = false;
-      this.#queued--;
-      return true;
-    }
+    if (this.#queue.withdraw(call)) return true;
     const worker = call.worker;
     if (worker === null) return true;
     if (this.#takeBack(worker, call.slot) !== null) return true; // never starts: the worker answers "skipped"
@@ -844,7 +685,7 @@ export class ThreadPoolExecutor implements Executor {
           call.worker = null;
           this.#retire(worker);
         }
-        this.#requeue(requeue, null);
+        this.#queue.requeue(requeue, null);
         this.#dispatch();
       };
       this.#clearGrace(worker);
@@ -890,44 +731,6 @@ export class ThreadPoolExecutor implements Executor {
 /** Messages the worker entry posts about itself. */
 type WorkerNotice = { type: "crashed"; error: SerializedError } | { type: "exiting"; code: number };
 
-function rebuildError(data: SerializedError, spec: FunctionSpec): unknown {
-  const error = deserializeError(data, makeKnownError);
-  if (data.notSelfContained && spec.kind === "source") {
-    return new ReferenceError(
-      `${(error as Error).message} in the worker thread: function ${spec.name || "<anonymous>"} was sent as source code, ` +
-        `so it must be self-contained: it may use its parameters and globals, but not variables, imports or functions ` +
-        `from around it. Pass what it needs as arguments, or export it from a module and pass ` +
-        `moduleFunction(new URL("./module.js", import.meta.url), "${spec.name || "name"}"), which can import anything.`,
-      { cause: error },
-    );
-  }
-  return error;
-}
-
-function cloneError(error: unknown): unknown {
-  if (error instanceof Error && (error.name === "DataCloneError" || /could not be cloned|transfer/i.test(error.message))) {
-    return new TypeError(`the arguments cannot be sent to a worker thread (they travel by structured clone): ${error.message}`, { cause: error });
-  }
-  return error;
-}
-
-/** A queued call's arguments are checked now, so a bad one fails at submit(), not later. */
-function checkCloneable(call: Call): void {
-  let plain = true;
-  for (const arg of call.args) {
-    if (arg !== null && (typeof arg === "object" || typeof arg === "function")) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return; // numbers, strings, booleans... always clone
-  try {
-    structuredClone(call.args);
-  } catch (error) {
-    throw cloneError(error);
-  }
-}
-
 function withDeadline<T>(future: ConcurrentFuture<T>, deadline: number, timeout: number | null): Promise<T> {
   if (deadline === Infinity || future.done()) return Promise.resolve(future);
   return new Promise<T>((resolve, reject) => {
@@ -943,18 +746,6 @@ function withDeadline<T>(future: ConcurrentFuture<T>, deadline: number, timeout:
       },
     );
   });
-}
-
-function describeCall(call: Call | null): string {
-  if (call === null) return "nothing";
-  return call.spec.kind === "source" ? `function ${call.spec.name || "<anonymous>"}` : `${call.spec.exportName} from ${call.spec.url}`;
-}
-
-/** The call `worker` runs first of those it holds (it runs them in the order they were sent). */
-function firstCall(worker: PoolWorker): Call | null {
-  let first: Call | null = null;
-  for (const entry of worker.slots) if (entry !== null && entry !== TAKEN && (first === null || entry.seq < first.seq)) first = entry;
-  return first;
 }
 
 function removeItem<T>(array: T[], item: T): void {
