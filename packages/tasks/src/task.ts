@@ -282,7 +282,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       return;
     }
     this._loop._markDrain();
-    if (S.storage !== null && Object.getPrototypeOf(returned) === Promise.prototype) {
+    if (S.storage !== null && typeof returned === "object" && returned !== null && Object.getPrototypeOf(returned) === Promise.prototype) {
       // The reaction runs in the context this then() is called in (this task's):
       // no pair of closures per task.
       (returned as Promise<T>).then(finishStoredWithValue, finishStoredWithError);

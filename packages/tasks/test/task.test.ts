@@ -14,6 +14,18 @@ describe("createTask", () => {
     });
   });
 
+  it("a function that returns a plain value (not a promise) ends its task with that value", async () => {
+    await runVirtual(async () => {
+      for (const value of [undefined, null, 42, "text", { then: 1 }]) {
+        expect(await createTask((() => value) as never)).toBe(value);
+      }
+      const subclassed = createTask(() => new (class extends Promise<number> {})((resolve) => resolve(7)));
+      expect(await subclassed).toBe(7);
+      const failing = createTask(() => Promise.reject(new RangeError("no")));
+      await expect(failing).rejects.toThrow(RangeError);
+    });
+  });
+
   it("needs a running loop", () => {
     expect(() => createTask(async () => 1)).toThrow(new RuntimeError("no running event loop"));
   });
