@@ -1,4 +1,5 @@
 import type { Awaitable, EventLoop, FutureLike } from "@asyncio-ts/loop";
+import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, ensureFuture, Future, Task } from "@asyncio-ts/tasks";
 import { doneWaiter, whenDone } from "./when-done.js";
 
@@ -173,7 +174,14 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     const arg = aws[i];
     let fut = argToFut.get(arg);
     if (fut === undefined) {
-      fut = ensureFuture(arg as Awaitable<unknown>, loop === undefined ? {} : { loop });
+      try {
+        fut = ensureFuture(arg as Awaitable<unknown>, loop === undefined ? {} : { loop });
+      } catch (error) {
+        if (error instanceof TypeError) {
+          throw new TypeError(`gather() takes awaitables (futures, coroutines, promises); argument ${i + 1} is ${describeValue(arg)}`, { cause: error });
+        }
+        throw error;
+      }
       if (outer === undefined) {
         loop = fut.getLoop();
         // Made before any callback is added; callbacks run through callSoon, after the count is known (bpo-46672).

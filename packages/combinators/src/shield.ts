@@ -1,4 +1,5 @@
 import type { Awaitable, FutureLike } from "@asyncio-ts/loop";
+import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { ensureFuture, Future } from "@asyncio-ts/tasks";
 
 /**
@@ -25,7 +26,13 @@ import { ensureFuture, Future } from "@asyncio-ts/tasks";
  * ```
  */
 export function shield<T>(aw: Awaitable<T>): Future<T> {
-  const inner = ensureFuture(aw) as FutureLike<T>;
+  let inner: FutureLike<T>;
+  try {
+    inner = ensureFuture(aw) as FutureLike<T>;
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`shield() takes an awaitable (a future, a coroutine or a promise), got ${describeValue(aw)}`, { cause: error });
+    throw error;
+  }
   if (inner.done()) return inner as Future<T>;
   const outer = new Future<T>({ loop: inner.getLoop() });
   const innerDone = (f: FutureLike<T>): void => {

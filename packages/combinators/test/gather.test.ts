@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { CancelledError, createTask, Future, sleep, Task, currentTask, getRunningLoopFuture } from "./imports.js";
-import { gather } from "@asyncio-ts/combinators";
+import { gather, shield } from "@asyncio-ts/combinators";
 import { cpython, en, KeyError, runVirtual, Trace, ValueError, py } from "./helpers.js";
 
 describe("gather: CPython traces", () => {
@@ -296,7 +296,9 @@ describe("gather: more cases", () => {
   it("rejects what is not awaitable, synchronously", async () => {
     await runVirtual(async () => {
       expect(() => gather(42 as never)).toThrow(TypeError);
+      expect(() => gather(sleep(0), "x" as never)).toThrow(/gather\(\) takes awaitables \(futures, coroutines, promises\); argument 2 is "x"/);
       expect(() => gather([sleep(0)], 3 as never)).toThrow(TypeError);
+      expect(() => shield(42 as never)).toThrow(/shield\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
     });
   });
 

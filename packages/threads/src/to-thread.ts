@@ -1,4 +1,5 @@
 import { getRunningLoop } from "@asyncio-ts/loop";
+import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import type { Future } from "@asyncio-ts/tasks";
 import type { ModuleFunction } from "./module-function.js";
 
@@ -36,5 +37,8 @@ import type { ModuleFunction } from "./module-function.js";
 export function toThread<A extends unknown[], R>(fn: ModuleFunction<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
 export function toThread<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
 export function toThread<A extends unknown[], R>(fn: ((...args: A) => R) | ModuleFunction<(...args: A) => R>, ...args: A): Future<Awaited<R>> {
+  if (typeof fn !== "function") {
+    throw new TypeError(`toThread() needs a self-contained function or a moduleFunction(url, name), got ${describeValue(fn)}`);
+  }
   return getRunningLoop().runInExecutor(null, fn as never, ...args) as Future<Awaited<R>>;
 }

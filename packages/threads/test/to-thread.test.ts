@@ -81,6 +81,7 @@ describe("toThread: naming the function", () => {
       expect(() => toThread(Math.max, 1, 2)).toThrow(/built-in or bound/);
       expect(() => toThread(((x: number) => x).bind(null), 1)).toThrow(TypeError);
       expect(() => toThread(42 as never)).toThrow(TypeError);
+      expect(() => toThread(42 as never)).toThrow(/toThread\(\) needs a self-contained function or a moduleFunction\(url, name\), got 42/);
     });
   });
 
