@@ -52,6 +52,8 @@ const CR = 13;
 export class ResponseParser {
   readonly #maxSize: number;
   #data: Buffer = Buffer.alloc(0);
+  /** False while #data is a chunk pushed by the caller (never written to). */
+  #owned = false;
   #start = 0;
   #end = 0;
   #total = 0;
@@ -115,10 +117,22 @@ export class ResponseParser {
 
   #append(chunk: Uint8Array): void {
     const length = this.#end - this.#start;
+    if (length === 0) {
+      // Nothing held: the chunk itself becomes the data (the common case, a
+      // whole head in one chunk, copies nothing). It is the caller's, so it
+      // is only read: it fills #data to the end, and #owned keeps the next
+      // append from compacting into it.
+      this.#data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.#owned = false;
+      this.#start = 0;
+      this.#end = chunk.length;
+      return;
+    }
     if (this.#end + chunk.length > this.#data.length) {
       // Grow geometrically (or just compact), so that many small chunks cost linear time.
       const need = length + chunk.length;
-      const next = need <= this.#data.length / 2 ? this.#data : Buffer.allocUnsafe(Math.max(need * 2, 4096));
+      const next = this.#owned && need <= this.#data.length / 2 ? this.#data : Buffer.allocUnsafe(Math.max(need * 2, 4096));
+      this.#owned = true;
       this.#data.copy(next, 0, this.#start, this.#end);
       this.#data = next;
       this.#start = 0;

@@ -37,6 +37,24 @@ describe("ResponseParser", () => {
     }
   });
 
+  it("reads the chunks it is given without ever writing to them", () => {
+    // An interim head and part of the real one in a big chunk, the rest in small ones:
+    // after the interim head is consumed, appending must not compact into the first chunk.
+    const first = bytes(`HTTP/1.1 100 Continue\r\n${"X-Pad: y\r\n".repeat(20)}\r\nHTTP/1.1 200 OK\r\nA: 1\r\n`);
+    const snapshot = Buffer.from(first);
+    const parser = new ResponseParser(65536);
+    expect(parser.push(first)).toBeNull();
+    const rest = ["B: 2\r\n", "\r\n"].map(bytes);
+    let head: ResponseHead | null = null;
+    for (const chunk of rest) head = parser.push(chunk);
+    expect(head?.status).toBe(200);
+    expect(head?.headers.get("b")).toBe("2");
+    expect(first.equals(snapshot)).toBe(true);
+    // A Uint8Array that is not a Buffer works as well.
+    const plain = new Uint8Array(bytes("HTTP/1.0 204 No Content\r\n\r\n"));
+    expect(new ResponseParser(65536).push(plain)?.status).toBe(204);
+  });
+
   it("accepts bare LF line ends, an empty reason, HTTP/1.0 and HTTP/2", () => {
     expect(parseAll("HTTP/1.0 200 OK\nServer: x\n\n")).toMatchObject({ status: 200, httpVersion: "HTTP/1.0" });
     expect(parseAll("HTTP/1.1 204\r\n\r\n")).toMatchObject({ status: 204, reason: "" });
