@@ -1,6 +1,6 @@
 import type { EventLoop } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
-import { brand, describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
+import { brand, describeValue, getRunningLoopOrNull, reprValue } from "@asyncio-ts/loop/lowlevel";
 import { Future } from "@asyncio-ts/tasks";
 import { ByteBuffer, EMPTY } from "./byte-buffer.js";
 import { IncompleteReadError, LimitOverrunError } from "./errors.js";
@@ -435,8 +435,8 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (this.#buffer.length > 0) info.push(`${this.#buffer.length} bytes`);
     if (this.#eof) info.push("eof");
     if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
-    if (this.#waiter !== null) info.push("waiter");
-    if (this.#exception !== null) info.push(`exception=${describeValue(this.#exception)}`);
+    if (this.#waiter !== null) info.push(`waiter=${String(this.#waiter)}`);
+    if (this.#exception !== null) info.push(`exception=${reprValue(this.#exception)}`);
     if (this.#transport !== null) info.push(`transport=${String(this.#transport)}`);
     if (this.#paused) info.push("paused");
     return `<${info.join(" ")}>`;

@@ -19,6 +19,29 @@ describe("StreamReader", () => {
       expect(String(stream)).toBe(`<StreamReader ${DATA.length} bytes>`);
     }));
 
+  it("repr as CPython's (test___repr__, _nondefault_limit, _eof, _data, _exception, _waiter)", () =>
+    runLoop(async () => {
+      expect(String(new StreamReader())).toBe("<StreamReader>");
+      expect(String(new StreamReader({ limit: 123 }))).toBe("<StreamReader limit=123>");
+      const eof = new StreamReader();
+      eof.feedEof();
+      expect(String(eof)).toBe("<StreamReader eof>");
+      const data = new StreamReader();
+      data.feedData(b("data"));
+      expect(String(data)).toBe("<StreamReader 4 bytes>");
+      const failed = new StreamReader();
+      failed.setException(new RuntimeError());
+      expect(String(failed)).toBe("<StreamReader exception=RuntimeError()>");
+      // A read in progress is the waiter: a task awaiting it shows in its cb=[...].
+      const waiting = new StreamReader();
+      const reader = createTask(async () => waiting.read(1));
+      await sleep(0);
+      expect(String(waiting)).toBe("<StreamReader waiter=<Future pending cb=[Task.task_wakeup()]>>");
+      waiting.feedData(b("x"));
+      expect(str(await reader)).toBe("x");
+      expect(String(waiting)).toBe("<StreamReader>");
+    }));
+
   it("read(0) returns empty bytes without waiting", () =>
     runLoop(async () => {
       const stream = new StreamReader();
