@@ -42,6 +42,32 @@ describe("StreamReader", () => {
       expect(String(waiting)).toBe("<StreamReader>");
     }));
 
+  it("readexactly after setException raises it (test_readexactly_exception)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      stream.feedData(b("line\n"));
+      expect(str(await stream.readexactly(2))).toBe("li");
+      stream.setException(new RangeError("boom"));
+      await expect(stream.readexactly(2)).rejects.toThrow(RangeError);
+    }));
+
+  it("readuntil finds a separator split across chunks (test_readuntil_multi_chunks_1)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      const cases: [string[], string][] = [
+        [["QWEaa", "XYaa", "a"], "QWEaaXYaaa"],
+        [["QWEaa", "XYa", "aa"], "QWEaaXYaaa"],
+        [["aaa"], "aaa"],
+        [["Xaaa"], "Xaaa"],
+        [["XXX", "a", "a", "a"], "XXXaaa"],
+      ];
+      for (const [chunks, expected] of cases) {
+        for (const chunk of chunks) stream.feedData(b(chunk));
+        expect(str(await stream.readuntil("aaa"))).toBe(expected);
+        expect(String(stream)).toBe("<StreamReader>"); // nothing left in the buffer
+      }
+    }));
+
   it("read(0) returns empty bytes without waiting", () =>
     runLoop(async () => {
       const stream = new StreamReader();

@@ -176,6 +176,59 @@ describe("StreamWriter", () => {
     });
   });
 
+  it("closing the writer feeds EOF to its reader, with nothing for the exception handler (test_eof_feed_when_closing_writer)", async () => {
+    const errors = await runLoop(async ({ errors }) => {
+      const { server, port } = await serve(() => {});
+      const [reader, writer] = await openConnection(HOST, port);
+      writer.close();
+      await writer.waitClosed();
+      expect(reader.atEof()).toBe(true);
+      expect((await reader.read()).length).toBe(0);
+      server.closeClients();
+      server.close();
+      await server.waitClosed();
+      return errors;
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("many tasks blocked in drain() all go on once the buffer drains (test_multiple_drain)", async () => {
+    await runLoop(async () => {
+      let serverReader: StreamReader | null = null;
+      const { server, port } = await serve((r) => void (serverReader = r));
+      const [, writer] = await openConnection(HOST, port);
+      const chunk = Buffer.alloc(1024 * 1024, 120);
+      // Nobody reads yet: write until drain() has to wait.
+      let drained = writer.drain();
+      let written = 0;
+      for (let i = 0; i < 64 && drained.done(); i++) {
+        writer.write(chunk);
+        written += chunk.length;
+        drained = writer.drain();
+        await sleep(0.005);
+      }
+      expect(drained.done()).toBe(false);
+      let woken = 0;
+      const drainers = Array.from({ length: 10 }, () => createTask(async () => {
+        await writer.drain();
+        woken++;
+      }));
+      await sleep(0.01);
+      expect(woken).toBe(0);
+      // Now read everything on the other side: every drainer wakes.
+      const r = serverReader as unknown as StreamReader;
+      let read = 0;
+      while (read < written) read += (await r.read(1 << 20)).length;
+      for (const d of drainers) await d;
+      expect(woken).toBe(10);
+      writer.close();
+      await writer.waitClosed();
+      server.closeClients(); // our handler never closes its side (3.12.1: waitClosed waits for it)
+      server.close();
+      await server.waitClosed();
+    });
+  });
+
   it("write takes bytes or strings; writelines; bad input is a TypeError", async () => {
     await runLoop(async () => {
       const { server, port } = await serve(async (reader, writer) => {
