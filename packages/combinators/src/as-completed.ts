@@ -1,7 +1,8 @@
 import type { Awaitable, EventLoop, FutureLike, TimerHandle } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
-import { ensureFuture, Future, isFuture, iscoroutine } from "@asyncio-ts/tasks";
+import { Future, isFuture, iscoroutine } from "@asyncio-ts/tasks";
+import { futureOf } from "./future-of.js";
 import type { AwaitableResult } from "./gather.js";
 import { awaitFuture, OperationFuture, type OperationContext } from "./operation.js";
 import { TimeoutError } from "./timeout-error.js";
@@ -36,7 +37,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
   constructor(aws: Iterable<Awaitable<T>>, timeout: number | null, loop: EventLoop) {
     this.#loop = loop;
     const todo = new Set<FutureLike<T>>();
-    for (const aw of new Set(aws)) todo.add(ensureFuture(aw, { loop }) as FutureLike<T>);
+    for (const aw of new Set(aws)) todo.add(futureOf<T>(aw, "asCompleted()", { loop }, `item ${todo.size + 1}`));
     for (const f of todo) f.addDoneCallback(this.#handleCompletion);
     if (todo.size > 0 && timeout !== null) this.#timeoutHandle = loop.callLater(timeout, this.#handleTimeout);
     this.#todo = todo;

@@ -1,6 +1,6 @@
 import type { Awaitable, EventLoop, FutureLike } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import { CancelledError, ensureFuture, Future, Task } from "@asyncio-ts/tasks";
+import { CancelledError, Future, Task } from "@asyncio-ts/tasks";
+import { futureOf } from "./future-of.js";
 import { doneWaiter, whenDone } from "./when-done.js";
 
 /** What awaiting `A` gives: the result type of a future, promise, or coroutine of either kind. */
@@ -174,14 +174,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     const arg = aws[i];
     let fut = argToFut.get(arg);
     if (fut === undefined) {
-      try {
-        fut = ensureFuture(arg as Awaitable<unknown>, loop === undefined ? {} : { loop });
-      } catch (error) {
-        if (error instanceof TypeError) {
-          throw new TypeError(`gather() takes awaitables (futures, coroutines, promises); argument ${i + 1} is ${describeValue(arg)}`, { cause: error });
-        }
-        throw error;
-      }
+      fut = futureOf(arg, "gather()", loop === undefined ? undefined : { loop }, `argument ${i + 1}`);
       if (outer === undefined) {
         loop = fut.getLoop();
         // Made before any callback is added; callbacks run through callSoon, after the count is known (bpo-46672).

@@ -1,6 +1,6 @@
 import type { Awaitable, FutureLike } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import { ensureFuture, Future } from "@asyncio-ts/tasks";
+import { Future } from "@asyncio-ts/tasks";
+import { futureOf } from "./future-of.js";
 
 /**
  * Waits for `aw` while shielding it from cancellation (asyncio's `shield`):
@@ -26,13 +26,7 @@ import { ensureFuture, Future } from "@asyncio-ts/tasks";
  * ```
  */
 export function shield<T>(aw: Awaitable<T>): Future<T> {
-  let inner: FutureLike<T>;
-  try {
-    inner = ensureFuture(aw) as FutureLike<T>;
-  } catch (error) {
-    if (error instanceof TypeError) throw new TypeError(`shield() takes an awaitable (a future, a coroutine or a promise), got ${describeValue(aw)}`, { cause: error });
-    throw error;
-  }
+  const inner = futureOf<T>(aw, "shield()");
   if (inner.done()) return inner as Future<T>;
   const outer = new Future<T>({ loop: inner.getLoop() });
   const innerDone = (f: FutureLike<T>): void => {

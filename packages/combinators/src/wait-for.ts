@@ -1,7 +1,8 @@
 import type { Awaitable } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import { CancelledError, ensureFuture, Future } from "@asyncio-ts/tasks";
+import { CancelledError, Future } from "@asyncio-ts/tasks";
+import { futureOf } from "./future-of.js";
 import { awaitFuture, OperationFuture, releaseWaiter, runCoroutine, type OperationContext } from "./operation.js";
 import { Timeout, timeoutScope } from "./timeouts.js";
 import { TimeoutError } from "./timeout-error.js";
@@ -45,7 +46,7 @@ export function waitFor<T>(aw: Awaitable<T>, timeout: number | null): Future<T> 
   const delay = timeout;
   return new OperationFuture<T>(function* (ctx) {
     if (delay !== null && delay <= 0) {
-      const fut = ensureFuture(aw);
+      const fut = futureOf<T>(aw, "waitFor()") as Future<T>;
       if (fut.done()) return fut.result();
       yield* cancelAndWait(ctx, fut);
       try {

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { CancelledError, createTask, Future, sleep, Task, currentTask, getRunningLoopFuture } from "./imports.js";
-import { gather, shield } from "@asyncio-ts/combinators";
+import { asCompleted, gather, shield, waitFor } from "@asyncio-ts/combinators";
 import { cpython, en, KeyError, runVirtual, Trace, ValueError, py } from "./helpers.js";
 
 describe("gather: CPython traces", () => {
@@ -299,6 +299,8 @@ describe("gather: more cases", () => {
       expect(() => gather(sleep(0), "x" as never)).toThrow(/gather\(\) takes awaitables \(futures, coroutines, promises\); argument 2 is "x"/);
       expect(() => gather([sleep(0)], 3 as never)).toThrow(TypeError);
       expect(() => shield(42 as never)).toThrow(/shield\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
+      expect(() => asCompleted([sleep(0), 42 as never])).toThrow(/asCompleted\(\) takes awaitables \(futures, coroutines, promises\); item 2 is 42/);
+      await expect(waitFor(42 as never, 0)).rejects.toThrow(/waitFor\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
     });
   });
 
