@@ -133,14 +133,10 @@ export class ThreadPoolExecutor implements Executor {
    * inside it, `this.signal` is aborted when the call is cancelled.
    */
   submit<F extends AnyFunction>(fn: F, ...args: unknown[]): ConcurrentFuture<Awaited<ReturnType<F>>> {
-    if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
-    const spec = functionSpec(fn, "submit");
-    const unwrapped = unwrapTransfers(args);
-    const future = new ConcurrentFuture<unknown>();
-    const call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, getRunningLoopOrNull());
-    attachHooks(future, call);
+    const call = this.#call(fn, args, getRunningLoopOrNull(), () => new ConcurrentFuture<unknown>());
+    attachHooks(call.future as ConcurrentFuture<unknown>, call);
     this.#start(call);
-    return future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
+    return call.future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
   }
 
   /**
@@ -149,14 +145,18 @@ export class ThreadPoolExecutor implements Executor {
    * straight from the worker's answer; cancelling it cancels the call.
    */
   submitOnLoop<F extends AnyFunction>(loop: EventLoop, fn: F, ...args: unknown[]): Future<Awaited<ReturnType<F>>> {
+    const call = this.#call(fn, args, loop, () => new PoolFuture<unknown>({ loop }));
+    (call.future as PoolFuture<unknown>).call = call;
+    this.#start(call);
+    return call.future as Future<Awaited<ReturnType<F>>>;
+  }
+
+  /** A new call, once the pool is open and `fn` and `args` can be sent (its future is made only then). */
+  #call(fn: AnyFunction, args: unknown[], loop: EventLoop | null, makeFuture: () => Call["future"]): Call {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const spec = functionSpec(fn, "submit");
     const unwrapped = unwrapTransfers(args);
-    const future = new PoolFuture<unknown>({ loop });
-    const call = new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, future, loop);
-    future.call = call;
-    this.#start(call);
-    return future as Future<Awaited<ReturnType<F>>>;
+    return new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, makeFuture(), loop);
   }
 
   /** Sends `call` to a worker with room, or queues it (checking now that its arguments can be sent). */
