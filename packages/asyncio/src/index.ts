@@ -48,6 +48,7 @@ export {
   Runner,
   isFuture,
   iscoroutine,
+  isAwaitable,
   eagerTaskFactory,
   createEagerTaskFactory,
 } from "@asyncio-ts/tasks";

@@ -1,7 +1,7 @@
 import type { Awaitable } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
-import { CancelledError, Future } from "@asyncio-ts/tasks";
+import { CancelledError, Future, isAwaitable } from "@asyncio-ts/tasks";
 import { futureOf } from "./future-of.js";
 import { awaitFuture, OperationFuture, releaseWaiter, runCoroutine, type OperationContext } from "./operation.js";
 import { Timeout, timeoutScope } from "./timeouts.js";
@@ -25,7 +25,7 @@ import { TimeoutError } from "./timeout-error.js";
  * Cancellation: cancelling the caller cancels `aw` too (and waits for it, as
  * awaiting it does); the caller gets `CancelledError`.
  *
- * Errors: `TypeError` for a `timeout` that is not a number or `null`,
+ * Errors: `TypeError` for an `aw` that is not awaitable or a `timeout` that is not a number or `null`,
  * `RangeError` for NaN; `RuntimeError` outside a running loop.
  *
  * ```ts
@@ -37,6 +37,9 @@ import { TimeoutError } from "./timeout-error.js";
  * ```
  */
 export function waitFor<T>(aw: Awaitable<T>, timeout: number | null): Future<T> {
+  if (!isAwaitable(aw)) {
+    throw new TypeError(`waitFor() takes an awaitable (a future, a coroutine or a promise), got ${describeValue(aw)}`);
+  }
   if (timeout === undefined) timeout = null;
   if (timeout !== null && typeof timeout !== "number") {
     throw new TypeError(`waitFor() needs a timeout in seconds or null, got ${describeValue(timeout)}`);

@@ -258,6 +258,11 @@ describe("waitFor: more cases (test_waitfor.py)", () => {
     await runVirtual(async () => {
       expect(() => waitFor(sleep(0), "1" as never)).toThrow(TypeError);
       expect(() => waitFor(sleep(0), Number.NaN)).toThrow(RangeError);
+      // CPython: TypeError "object int can't be used in 'await' expression", for any timeout.
+      for (const timeout of [1, 0, null]) {
+        expect(() => waitFor(42 as never, timeout)).toThrow(/^waitFor\(\) takes an awaitable .*got 42$/);
+        expect(() => waitFor({} as never, timeout)).toThrow(TypeError);
+      }
     });
     expect(() => waitFor(Promise.resolve(1), 1)).toThrow(RuntimeError);
   });

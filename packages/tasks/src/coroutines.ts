@@ -1,4 +1,4 @@
-import type { Coroutine, GeneratorCoroutine } from "@asyncio-ts/loop";
+import type { Coroutine, FutureLike, GeneratorCoroutine } from "@asyncio-ts/loop";
 import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
 
 /** True for a generator object (a generator coroutine) or an async function (an async coroutine). */
@@ -14,6 +14,28 @@ export function isGeneratorObject(value: unknown): value is GeneratorCoroutine<u
     typeof (value as { next?: unknown }).next === "function" &&
     typeof (value as { throw?: unknown }).throw === "function" &&
     typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  );
+}
+
+/**
+ * True for what `ensureFuture()` accepts: a future (ours or any `FutureLike`),
+ * a coroutine of either kind, a coroutine function, or a promise (any thenable).
+ * Python's `inspect.isawaitable`, widened to the shapes this library awaits.
+ */
+export function isAwaitable(value: unknown): boolean {
+  if (typeof value === "function") return true;
+  if (value === null || typeof value !== "object") return false;
+  return isGeneratorObject(value) || isThenable(value) || isFutureLike(value);
+}
+
+/** A future of ours or of another copy of this library: it has the methods awaiting one uses. */
+export function isFutureLike(value: unknown): value is FutureLike<unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as FutureLike<unknown>).addDoneCallback === "function" &&
+    typeof (value as FutureLike<unknown>).getLoop === "function" &&
+    typeof (value as FutureLike<unknown>).result === "function"
   );
 }
 

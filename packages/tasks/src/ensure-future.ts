@@ -1,7 +1,7 @@
-import type { Awaitable, EventLoop, FutureLike } from "@asyncio-ts/loop";
+import type { Awaitable, EventLoop } from "@asyncio-ts/loop";
 import { getEventLoop } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull, isThenable } from "@asyncio-ts/loop/lowlevel";
-import { isGeneratorObject } from "./coroutines.js";
+import { isFutureLike, isGeneratorObject } from "./coroutines.js";
 import { CancelledError } from "./errors.js";
 import { Future, isFuture, PENDING } from "./future.js";
 
@@ -16,7 +16,7 @@ import { Future, isFuture, PENDING } from "./future.js";
  */
 export function ensureFuture<T>(awaitable: Awaitable<T>, options: { loop?: EventLoop } = {}): Future<T> {
   const loop = options.loop;
-  if (isFuture(awaitable) || isForeignFutureLike(awaitable)) {
+  if (isFuture(awaitable) || isFutureLike(awaitable)) {
     const future = awaitable as unknown as Future<T>;
     if (loop !== undefined && future.getLoop() !== loop) {
       throw new RangeError("The future belongs to a different loop than the one specified as the loop argument");
@@ -29,16 +29,6 @@ export function ensureFuture<T>(awaitable: Awaitable<T>, options: { loop?: Event
   }
   if (isThenable(awaitable)) return wrapThenable(awaitable as PromiseLike<T>, loop ?? getRunningLoopOrNull() ?? getEventLoop());
   throw new TypeError(`ensureFuture() needs a Future, a coroutine or a promise, got ${describeValue(awaitable)}`);
-}
-
-function isForeignFutureLike(value: unknown): value is FutureLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    typeof (value as FutureLike<unknown>).addDoneCallback === "function" &&
-    typeof (value as FutureLike<unknown>).getLoop === "function" &&
-    typeof (value as FutureLike<unknown>).result === "function"
-  );
 }
 
 /** A future settled by a thenable; a rejection with `CancelledError` cancels it. */

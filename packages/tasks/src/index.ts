@@ -16,6 +16,6 @@ export { ensureFuture } from "./ensure-future.js";
 export { sleep } from "./sleep.js";
 export { run, Runner } from "./runner.js";
 export type { RunnerOptions } from "./runner.js";
-export { iscoroutine } from "./coroutines.js";
+export { iscoroutine, isAwaitable } from "./coroutines.js";
 export { eagerTaskFactory, createEagerTaskFactory } from "./eager.js";
 export type { Awaitable, Coroutine, AsyncCoroutine, GeneratorCoroutine, FutureLike, TaskOptions } from "@asyncio-ts/loop";

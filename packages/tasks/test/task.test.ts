@@ -1,7 +1,7 @@
 // Ported from CPython's test_tasks.py: task lifecycle and cancellation, both coroutine kinds.
 import { describe, expect, it } from "vitest";
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
-import { allTasks, CancelledError, createTask, currentTask, Future, sleep, Task, iscoroutine } from "@asyncio-ts/tasks";
+import { allTasks, CancelledError, createTask, currentTask, ensureFuture, Future, isAwaitable, sleep, Task, iscoroutine } from "@asyncio-ts/tasks";
 import { runVirtual, tracer } from "./helpers.js";
 
 describe("createTask", () => {
@@ -56,6 +56,17 @@ describe("createTask", () => {
       expect(iscoroutine((function* () {})())).toBe(true);
       expect(iscoroutine(() => 1)).toBe(false);
       expect(iscoroutine(Promise.resolve())).toBe(false);
+    });
+  });
+
+  it("isAwaitable: what ensureFuture takes, and nothing else", async () => {
+    await runVirtual(async () => {
+      const accepted: unknown[] = [new Future(), async () => 1, (function* () {})(), Promise.resolve(1), { then() {} }];
+      for (const value of accepted) expect(isAwaitable(value)).toBe(true);
+      for (const value of [42, "x", null, undefined, {}, [], { then: 1 }, Symbol("s")]) {
+        expect(isAwaitable(value)).toBe(false);
+        expect(() => ensureFuture(value as never)).toThrow(TypeError);
+      }
     });
   });
 
