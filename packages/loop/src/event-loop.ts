@@ -559,6 +559,9 @@ export class EventLoop {
     if (this.#debug) this.#reportIfSlow();
     const handle = this.#draining;
     this.#draining = null;
+    // Tasks without AsyncLocalStorage note whose microtasks these were: forget it now.
+    const drained = G.slots.afterDrain as (() => void) | undefined;
+    if (drained !== undefined) drained();
     if (handle !== null && handle._pooled) this.#recycle(handle);
     this.#runBatch();
   };

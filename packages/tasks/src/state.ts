@@ -76,6 +76,13 @@ export const S: TasksState = (() => {
     // run(undefined), not exit(): on Node 20 exit() switches the async hooks
     // off and on again, ~1 µs per loop iteration; run() of a store only sets it.
     if (storage !== null) slots.hostContext = <R>(fn: () => R): R => storage.run(undefined as unknown as TaskRecord, fn);
+    else {
+      const shared = state;
+      // The drain after a callback is over: later callbacks are not on behalf of its task.
+      slots.afterDrain = (): void => {
+        shared.drainTask = null;
+      };
+    }
   }
   return state;
 })();

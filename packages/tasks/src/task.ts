@@ -258,7 +258,12 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
     const storage = S.storage;
     if (storage !== null) storage.run(this, runAsyncBody, this as Task<unknown>);
-    else this._runAsyncBody();
+    else {
+      // No async context to follow the function: its first await calls then()
+      // in the microtask drain after this step, which is this task's.
+      S.drainTask = this;
+      this._runAsyncBody();
+    }
   }
 
   /**
