@@ -300,7 +300,7 @@ describe("gather: more cases", () => {
       expect(() => gather([sleep(0)], 3 as never)).toThrow(TypeError);
       expect(() => shield(42 as never)).toThrow(/shield\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
       expect(() => asCompleted([sleep(0), 42 as never])).toThrow(/asCompleted\(\) takes awaitables \(futures, coroutines, promises\); item 2 is 42/);
-      await expect(waitFor(42 as never, 0)).rejects.toThrow(/waitFor\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
+      expect(() => waitFor(42 as never, 0)).toThrow(/waitFor\(\) takes an awaitable \(a future, a coroutine or a promise\), got 42/);
     });
   });
 
