@@ -212,12 +212,25 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
    * callback would, but without a microtask drain after it (and no closure).
    */
   _onDone(waiter: Waiter): void {
+    if (this.addDoneCallback !== baseAddDoneCallback) {
+      // A subclass that overrides addDoneCallback sees every registration, as
+      // CPython's tasks and gather call fut.add_done_callback() on anything
+      // but a plain Future (test_step_result_future). OperationFuture relies
+      // on it: its override is what starts its work.
+      this.addDoneCallback(waiterCallback(waiter));
+      return;
+    }
     if (this._state === PENDING) this._addEntry(waiter);
     else this._scheduleOne(waiter);
   }
 
   /** @internal Removes every registration of `entry` (a callback or a waiter); returns how many. */
   _offDone(entry: Entry): number {
+    if (typeof entry !== "function" && this.addDoneCallback !== baseAddDoneCallback) {
+      // Registered through the subclass's addDoneCallback (see _onDone): remove it the same way.
+      const callback = waiterCallbacks.get(entry);
+      return callback === undefined ? 0 : this.removeDoneCallback(callback);
+    }
     const cbs = this._callbacks;
     if (cbs === null) return 0;
     if (!Array.isArray(cbs)) {
@@ -251,7 +264,7 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
         const resolve = capturedResolve!;
         const reject = capturedReject!;
         capturedResolve = capturedReject = null;
-        this._addEntry(new AwaitWaiter(task, resolve, reject, onFulfilled, onRejected));
+        this._onDone(new AwaitWaiter(task, resolve, reject, onFulfilled, onRejected));
         if (task !== null) {
           // Cancelling the awaiting async task now cancels this future (CONTRACT §2).
           task._futWaiter = this;
@@ -364,6 +377,22 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     else this._loop._callSoonInternal(entry._wakeup, entry, this, entry._drainOnWake);
   }
 
+}
+
+const baseAddDoneCallback = Future.prototype.addDoneCallback;
+
+/** The done callback standing for a waiter on a future whose class overrides addDoneCallback (one per waiter). */
+const waiterCallbacks = new WeakMap<Waiter, (future: Future<unknown>) => void>();
+
+function waiterCallback(waiter: Waiter): (future: Future<unknown>) => void {
+  let callback = waiterCallbacks.get(waiter);
+  if (callback === undefined) {
+    callback = (future: Future<unknown>) => waiter._wakeup(future);
+    // Listed in the future's repr as asyncio lists it (cb=[Task.task_wakeup()]).
+    Object.defineProperty(callback, "name", { value: waiter._wakeupName ?? waiter._wakeup.name });
+    waiterCallbacks.set(waiter, callback);
+  }
+  return callback;
 }
 
 /** asyncio's `_format_callbacks`: one or two shown, else the first, `<n more>`, the last. */

@@ -323,7 +323,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       } else if (future === this) {
         this._rescheduleWith(new RuntimeError(`Task cannot await on itself: ${String(this)}`));
       } else {
-        if (future instanceof Future) future._addEntry(this);
+        // _onDone, not _addEntry: a subclass overriding addDoneCallback must see the registration.
+        if (future instanceof Future) future._onDone(this);
         else (future as FutureLike<unknown>).addDoneCallback((f) => this._wakeup(f as Future<unknown>));
         this._futWaiter = future;
         if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;

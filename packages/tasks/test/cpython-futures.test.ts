@@ -1,0 +1,153 @@
+// Future behaviours of CPython 3.12 (test_futures.py, test_futures2.py, and the
+// future-facing parts of test_tasks.py) not covered by future.test.ts. Expected
+// values were printed by ~/.pyenv/versions/3.12.1/bin/python3 running the Python
+// quoted above each case.
+import { describe, expect, it } from "vitest";
+import { createTask, Future, sleep } from "@asyncio-ts/tasks";
+import { en, KINDS, runVirtual, tracer } from "./helpers.js";
+
+/** `class Fut(asyncio.Future)` of test_step_result_future: it records every add_done_callback. */
+class Fut<T> extends Future<T> {
+  readonly added: string[] = [];
+  override addDoneCallback(callback: (future: this) => void): void {
+    this.added.push(callback.name);
+    super.addDoneCallback(callback);
+  }
+}
+
+describe.each(KINDS)("a Future subclass that overrides addDoneCallback (%s coroutines)", (kind) => {
+  // test_step_result_future, with the callback and repr printed:
+  //   class Fut(asyncio.Future): add_done_callback records, then calls super()
+  //   async def w(): nonlocal result; result = await fut
+  //   t = create_task(w()); await sleep(0)
+  //   -> cb_added True, repr(fut) '<Fut pending cb=[Task.task_wakeup()]>'
+  //   fut.set_result(res); await sleep(0) -> result is res, t.done() True
+  //   a second task awaiting a Fut, cancelled with "m": CancelledError('m'), the Fut is cancelled
+  // Before the fix, ours: the task registered itself with the internal _addEntry, so the
+  // override never ran (cb_added False).
+  it("the task registers through it; result and cancel go through as usual", async () => {
+    const { trace, log } = tracer();
+    await runVirtual(async () => {
+      const fut = new Fut<object>();
+      let result: unknown = null;
+      const t =
+        kind === "async"
+          ? createTask(async () => {
+              result = await fut;
+            })
+          : createTask(
+              (function* () {
+                result = yield* fut;
+              })(),
+            );
+      await sleep(0);
+      log("added", fut.added.join(","));
+      const res = {};
+      fut.setResult(res);
+      await sleep(0);
+      log("result", result === res, t.done());
+      const fut2 = new Fut<void>();
+      const t2 =
+        kind === "async"
+          ? createTask(async () => {
+              try {
+                await fut2;
+              } catch (e) {
+                log("t2 got", en(e));
+                throw e;
+              }
+            })
+          : createTask(
+              (function* () {
+                try {
+                  yield* fut2;
+                } catch (e) {
+                  log("t2 got", en(e));
+                  throw e;
+                }
+              })(),
+            );
+      await sleep(0);
+      t2.cancel("m");
+      await t2.then(undefined, () => undefined);
+      log("t2", t2.cancelled(), fut2.cancelled(), fut2.added.length);
+    });
+    expect(trace).toEqual([
+      "added Task.task_wakeup",
+      "result true true",
+      "t2 got CancelledError('m')",
+      "t2 true true 1",
+    ]);
+  });
+});
+
+describe("done callbacks (test_futures.py BaseFutureDoneCallbackTests)", () => {
+  // test_callbacks_remove_first_callback / _first_and_second / _third, test_remove_done_callback,
+  // test_callbacks_invoked_on_set_exception, test_schedule_callbacks_list_mutation_1:
+  //   cb1..cb3 append 42, 17, 100; remove cb1 twice -> [17, 100]; cb1 and cb2 -> [100]; cb3 twice -> [42, 17]
+  //   add cb1, cb2; remove cb2 -> 1; remove cb3 -> 0; add cb2 and 5 x cb1; remove cb1 -> 6; -> [2]
+  //   a callback that removes the others once the future is done removes none: -> [('mut removed', 0), 's', 's']
+  it("removal before completion, counts, and removal from inside a running callback", async () => {
+    await runVirtual(async () => {
+      const run = async (setup: (f: Future<string>, cb: (n: unknown) => (f: Future<string>) => void) => void, fail = false): Promise<unknown[]> => {
+        const bag: unknown[] = [];
+        const f = new Future<string>();
+        const made = new Map<unknown, (f: Future<string>) => void>();
+        const cb = (n: unknown) => {
+          if (!made.has(n)) made.set(n, () => void bag.push(n));
+          return made.get(n)!;
+        };
+        setup(f, cb);
+        expect(bag).toEqual([]);
+        if (fail) f.setException(new RangeError("x"));
+        else f.setResult("foo");
+        await sleep(0);
+        if (fail) expect(f.exception()).toBeInstanceOf(RangeError);
+        else expect(f.result()).toBe("foo");
+        return bag;
+      };
+      const three = (f: Future<string>, cb: (n: unknown) => (f: Future<string>) => void) => [42, 17, 100].forEach((n) => f.addDoneCallback(cb(n)));
+      expect(
+        await run((f, cb) => {
+          three(f, cb);
+          f.removeDoneCallback(cb(42));
+          f.removeDoneCallback(cb(42));
+        }),
+      ).toEqual([17, 100]);
+      expect(
+        await run((f, cb) => {
+          three(f, cb);
+          f.removeDoneCallback(cb(42));
+          f.removeDoneCallback(cb(17));
+          f.removeDoneCallback(cb(42));
+        }),
+      ).toEqual([100]);
+      expect(
+        await run((f, cb) => {
+          three(f, cb);
+          f.removeDoneCallback(cb(100));
+          f.removeDoneCallback(cb(100));
+        }),
+      ).toEqual([42, 17]);
+      expect(
+        await run((f, cb) => {
+          f.addDoneCallback(cb(1));
+          f.addDoneCallback(cb(2));
+          expect(f.removeDoneCallback(cb(2))).toBe(1);
+          expect(f.removeDoneCallback(cb(3))).toBe(0);
+          f.addDoneCallback(cb(2));
+          for (let i = 0; i < 5; i++) f.addDoneCallback(cb(1));
+          expect(f.removeDoneCallback(cb(1))).toBe(6);
+        }),
+      ).toEqual([2]);
+      expect(await run((f, cb) => f.addDoneCallback(cb(100)), true)).toEqual([100]);
+      expect(
+        await run((f, cb) => {
+          f.addDoneCallback((fut) => cb(`mut removed ${fut.removeDoneCallback(cb("s"))}`)(fut));
+          f.addDoneCallback(cb("s"));
+          f.addDoneCallback(cb("s"));
+        }),
+      ).toEqual(["mut removed 0", "s", "s"]);
+    });
+  });
+});
