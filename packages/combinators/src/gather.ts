@@ -43,6 +43,11 @@ class GatheringFuture<R> extends Future<R[]> {
     this.#returnExceptions = returnExceptions;
   }
 
+  /** The name asyncio's reprs show for gather()'s future. */
+  override _kindName(): string {
+    return "_GatheringFuture";
+  }
+
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
     let cancelled = false;

@@ -84,6 +84,11 @@ export class OperationFuture<T> extends Future<T> {
     this.#operation = operation;
   }
 
+  /** Shown as a plain future (not as our internal class). */
+  override _kindName(): string {
+    return "Future";
+  }
+
   override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

@@ -67,3 +67,18 @@ describe("a Future subclass that overrides addDoneCallback / removeDoneCallback"
     });
   });
 });
+
+describe("gather()'s future in reprs", () => {
+  // f = create_future(); g = gather(f) -> '<_GatheringFuture pending>'; f.set_result(5); await g
+  // -> '<_GatheringFuture finished result=[5]>'
+  it("is a _GatheringFuture, as in asyncio", async () => {
+    await runVirtual(async () => {
+      const f = getRunningLoop().createFuture() as Future<number>;
+      const g = gather(f);
+      expect(String(g)).toBe("<_GatheringFuture pending>");
+      f.setResult(5);
+      await g;
+      expect(String(g)).toBe("<_GatheringFuture finished result=[5]>");
+    });
+  });
+});

@@ -86,6 +86,11 @@ class PendingRead extends Future<Buffer> {
     this.#op = op;
   }
 
+  /** Shown as the plain future asyncio's reader waits on. */
+  override _kindName(): string {
+    return "Future";
+  }
+
   /** @internal */
   _op(): ReadOp {
     return this.#op;

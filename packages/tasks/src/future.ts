@@ -304,14 +304,27 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
   }
 
   toString(): string {
-    return `<${this._kindName()} ${this._reprInfo().join(" ")}>`;
+    // reprlib.recursive_repr, as asyncio's _future_repr: a future whose result
+    // contains itself (a task returning allTasks()) shows "..." inside.
+    if (reprsInProgress.has(this)) return "...";
+    reprsInProgress.add(this);
+    try {
+      return `<${this._kindName()} ${this._reprInfo().join(" ")}>`;
+    } finally {
+      reprsInProgress.delete(this);
+    }
   }
 
   // ---- internals shared with Task ------------------------------------------------
 
-  /** @internal */
+  /**
+   * @internal The class name reprs and reports show: a user's subclass shows its
+   * own name, as asyncio's `self.__class__.__name__`. Our internal subclasses
+   * override this with the name CPython shows for the same object.
+   */
   _kindName(): string {
-    return "Future";
+    const ctor = this.constructor;
+    return ctor === Future ? "Future" : ctor.name || "Future";
   }
 
   /** @internal asyncio's `_future_repr_info`: the state, the outcome, then `cb=[...]` while callbacks wait. */
@@ -380,6 +393,9 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 }
 
 const baseAddDoneCallback = Future.prototype.addDoneCallback;
+
+/** The futures whose repr is being made (see `toString`). */
+const reprsInProgress = new Set<Future<unknown>>();
 
 /** The done callback standing for a waiter on a future whose class overrides addDoneCallback (one per waiter). */
 const waiterCallbacks = new WeakMap<Waiter, (future: Future<unknown>) => void>();

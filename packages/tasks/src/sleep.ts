@@ -20,6 +20,11 @@ class SleepFuture<T> extends Future<T> implements TimerEntry {
   declare _pooled: boolean;
   declare _sourceTraceback: string | undefined;
 
+  /** asyncio's sleep() awaits a plain Future. */
+  override _kindName(): string {
+    return "Future";
+  }
+
   /** @internal The timer fired. */
   _run(): void {
     if (this._state === PENDING) this._finish(this._result as T);
@@ -51,6 +56,10 @@ class YieldFuture<T> extends Future<T> implements Runnable {
   declare _drain: boolean;
   declare _pooled: boolean;
   declare _sourceTraceback: string | undefined;
+
+  override _kindName(): string {
+    return "Future";
+  }
 
   /** @internal */
   _run(): void {

@@ -192,7 +192,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   override _kindName(): string {
-    return "Task";
+    const ctor = this.constructor;
+    return ctor === Task ? "Task" : ctor.name || "Task";
   }
 
   override _reprInfo(): string[] {

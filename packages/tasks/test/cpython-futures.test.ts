@@ -2,8 +2,11 @@
 // future-facing parts of test_tasks.py) not covered by future.test.ts. Expected
 // values were printed by ~/.pyenv/versions/3.12.1/bin/python3 running the Python
 // quoted above each case.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createTask, Future, sleep } from "@asyncio-ts/tasks";
+import { getRunningLoop } from "@asyncio-ts/loop";
+import { allTasks, createTask, Future, sleep, Task } from "@asyncio-ts/tasks";
 import { en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 /** `class Fut(asyncio.Future)` of test_step_result_future: it records every add_done_callback. */
@@ -23,8 +26,8 @@ describe.each(KINDS)("a Future subclass that overrides addDoneCallback (%s corou
   //   -> cb_added True, repr(fut) '<Fut pending cb=[Task.task_wakeup()]>'
   //   fut.set_result(res); await sleep(0) -> result is res, t.done() True
   //   a second task awaiting a Fut, cancelled with "m": CancelledError('m'), the Fut is cancelled
-  // Before the fix, ours: the task registered itself with the internal _addEntry, so the
-  // override never ran (cb_added False).
+  // Before the fixes, ours: the task registered itself with the internal _addEntry, so the
+  // override never ran (cb_added False), and the repr said <Future ...>.
   it("the task registers through it; result and cancel go through as usual", async () => {
     const { trace, log } = tracer();
     await runVirtual(async () => {
@@ -41,7 +44,7 @@ describe.each(KINDS)("a Future subclass that overrides addDoneCallback (%s corou
               })(),
             );
       await sleep(0);
-      log("added", fut.added.join(","));
+      log("added", fut.added.join(","), String(fut));
       const res = {};
       fut.setResult(res);
       await sleep(0);
@@ -73,7 +76,7 @@ describe.each(KINDS)("a Future subclass that overrides addDoneCallback (%s corou
       log("t2", t2.cancelled(), fut2.cancelled(), fut2.added.length);
     });
     expect(trace).toEqual([
-      "added Task.task_wakeup",
+      "added Task.task_wakeup <Fut pending cb=[Task.task_wakeup()]>",
       "result true true",
       "t2 got CancelledError('m')",
       "t2 true true 1",
@@ -149,5 +152,95 @@ describe("done callbacks (test_futures.py BaseFutureDoneCallbackTests)", () => {
         }),
       ).toEqual(["mut removed 0", "s", "s"]);
     });
+  });
+});
+
+describe("reprs", () => {
+  // test_recursive_repr_for_pending_tasks (bpo-42183) and reprlib.recursive_repr:
+  //   f.set_result([f]); repr(f) -> '<Future finished result=[...]>'
+  //   async def func(): return asyncio.all_tasks()
+  //   waiter = await wait_for(Task(func()), 10) -> '...' in repr(waiter); the task shows itself as '...'
+  // Before the fix, ours: the repr recursed until the stack overflowed, and describeValue's
+  // catch cut it short: '<Future finished result=[<Future finis...]>]>]>]>]>]>]>]>'.
+  it("a future inside its own result shows as '...'", async () => {
+    await runVirtual(async () => {
+      const f = getRunningLoop().createFuture() as Future<unknown>;
+      f.setResult([f]);
+      expect(String(f)).toBe("<Future finished result=[...]>");
+      const t = createTask(async function func() {
+        return allTasks();
+      }, { name: "T" });
+      const tasks = await t;
+      expect(tasks.has(t)).toBe(true);
+      expect(String(t)).toMatch(/^<Task finished name='T' coro=<func\(\)> result=\{.*\.\.\..*\}>$/);
+      expect(String(t)).not.toContain("]>]>");
+    });
+  });
+
+  // test_future_repr with a subclass (CSubFutureTests: f'<{self.cls.__name__} pending>'):
+  //   class SubFuture(asyncio.Future): pass -> '<SubFuture pending>', '<SubFuture finished result=4>'
+  //   class MyTask(asyncio.Task): pass      -> "<MyTask pending name='M' ..."
+  // Before the fix, ours: '<Future pending>' and '<Task pending ...>' for any subclass.
+  it("a subclass shows its own class name; our own futures (sleep) stay 'Future'", async () => {
+    await runVirtual(async () => {
+      class SubFuture<T> extends Future<T> {}
+      class MyTask<T> extends Task<T> {}
+      const f = new SubFuture<number>();
+      expect(String(f)).toBe("<SubFuture pending>");
+      f.setResult(4);
+      expect(String(f)).toBe("<SubFuture finished result=4>");
+      const t = new MyTask(async () => 1, { name: "M" });
+      expect(String(t)).toMatch(/^<MyTask pending name='M' /);
+      await t;
+      expect(String(sleep(1))).toMatch(/^<Future pending/);
+      expect(String(sleep(0))).toMatch(/^<Future pending/);
+      await sleep(1);
+    });
+  });
+});
+
+describe("'exception was never retrieved' reports (test_futures.py test_tb_logger_*)", () => {
+  // CPython 3.12 (gc.collect() after each `del`), messages reported:
+  //   SubFuture with an exception never retrieved    -> 'SubFuture exception was never retrieved'
+  //   Future with an exception never retrieved       -> 'Future exception was never retrieved'
+  //   MyTask(bad()) never awaited                    -> 'MyTask exception was never retrieved'
+  //   not reported: set_exception then cancel(); exception() retrieved; result() raised it;
+  //   a result never retrieved; a failed task on which cancel() was called (test_tb_logger_not_called_after_cancel)
+  it("are made only for exceptions nobody looked at, under the class's own name", () => {
+    const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+    const script = `
+      import { run, createTask, sleep, Future, Task } from ${JSON.stringify(entry)};
+      import { getRunningLoop } from "@asyncio-ts/loop";
+      class SubFuture extends Future {}
+      class MyTask extends Task {}
+      const seen = [];
+      await run(async () => {
+        const loop = getRunningLoop();
+        loop.setExceptionHandler((_l, c) => seen.push(c.message + " / " + c.exception.message));
+        const failed = (F, msg) => { const f = new F(); f.setException(new Error(msg)); return f; };
+        failed(SubFuture, "sub");
+        failed(Future, "plain");
+        failed(Future, "cancelled after").cancel();
+        failed(Future, "exception() seen").exception();
+        try { failed(Future, "result() seen").result(); } catch {}
+        new Future().setResult(42);
+        const t = createTask(async () => { throw new Error("task cancelled after"); });
+        new MyTask(async () => { throw new Error("my task"); });
+        await sleep(0.05);
+        t.cancel();
+        for (let i = 0; i < 10 && seen.length < 3; i++) { globalThis.gc(); await sleep(0.01); }
+        globalThis.gc(); await sleep(0.01);
+      });
+      console.log(JSON.stringify(seen.sort()));
+    `;
+    const out = execFileSync(process.execPath, ["--expose-gc", "--conditions=asyncio-ts-source", "--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+    });
+    expect(JSON.parse(out)).toEqual([
+      "Future exception was never retrieved / plain",
+      "MyTask exception was never retrieved / my task",
+      "SubFuture exception was never retrieved / sub",
+    ]);
   });
 });

@@ -83,6 +83,11 @@ export class Operation<T> extends Future<T> {
     this.#resume(NEXT, undefined);
   }
 
+  /** Shown as a plain future (not as our internal class). */
+  override _kindName(): string {
+    return "Future";
+  }
+
   /** Requests cancellation, as `Task.cancel()`; false if the operation is done. */
   override cancel(msg?: string): boolean {
     if (this.done()) return super.cancel(msg);

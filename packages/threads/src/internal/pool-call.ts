@@ -74,6 +74,11 @@ export class Call implements FutureHooks {
 export class PoolFuture<T> extends Future<T> {
   call: Call | null = null;
 
+  /** Shown as the plain future asyncio's run_in_executor() returns. */
+  override _kindName(): string {
+    return "Future";
+  }
+
   override cancel(msg?: string): boolean {
     if (!super.cancel(msg)) return false;
     const call = this.call;
