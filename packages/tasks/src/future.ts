@@ -1,5 +1,5 @@
 import type { EventLoop, FutureLike } from "@asyncio-ts/loop";
-import { brand, getRunningLoopOrNull, reprValue, type Runnable } from "@asyncio-ts/loop/lowlevel";
+import { brand, describeValue, getRunningLoopOrNull, reprValue, type Runnable } from "@asyncio-ts/loop/lowlevel";
 import { getEventLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, InvalidStateError } from "./errors.js";
 import { S } from "./state.js";
@@ -104,6 +104,11 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
   _logTraceback = false;
 
   constructor(options: { loop?: EventLoop } = {}) {
+    // CPython: Future(loop) is a TypeError (no positional arguments); here a
+    // loop or a number passed for the options would silently pick another loop.
+    if (typeof options !== "object" || options === null || typeof (options as { callSoon?: unknown }).callSoon === "function") {
+      throw new TypeError(`new Future() takes an options object ({ loop }), got ${describeValue(options)}`);
+    }
     this._loop = options.loop ?? getRunningLoopOrNull() ?? getEventLoop();
   }
 

@@ -70,6 +70,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
 
   constructor(coro: Coroutine<T>, options: TaskConstructorOptions = {}) {
     checkCoroutine(coro, "Task");
+    // As Future's: Task(coro, loop) is a TypeError in CPython (loop is keyword-only).
+    if (typeof options !== "object" || options === null || typeof (options as { callSoon?: unknown }).callSoon === "function") {
+      throw new TypeError(`new Task() takes an options object ({ loop, name }) after the coroutine, got ${describeValue(options)}`);
+    }
     const loop = options.loop ?? getRunningLoop();
     super({ loop });
     this._coro = coro;

@@ -5,9 +5,11 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { getRunningLoop } from "@asyncio-ts/loop";
-import { allTasks, createTask, Future, sleep, Task } from "@asyncio-ts/tasks";
-import { en, KINDS, runVirtual, tracer } from "./helpers.js";
+import { EventLoop, getRunningLoop, VirtualClock } from "@asyncio-ts/loop";
+import { allTasks, CancelledError, createTask, Future, InvalidStateError, sleep, Task } from "@asyncio-ts/tasks";
+import { counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
+
+const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
 
 /** `class Fut(asyncio.Future)` of test_step_result_future: it records every add_done_callback. */
 class Fut<T> extends Future<T> {
@@ -152,6 +154,64 @@ describe("done callbacks (test_futures.py BaseFutureDoneCallbackTests)", () => {
         }),
       ).toEqual(["mut removed 0", "s", "s"]);
     });
+  });
+});
+
+describe("the Future state machine (test_futures.py)", () => {
+  // test_cancel: after cancel(), set_result/set_exception raise InvalidStateError, cancel() is False
+  // test_constructor_positional: asyncio.Future(loop) -> TypeError('Future() takes no positional arguments')
+  // Before the fix, ours: new Future(loop) and new Future(42) were accepted and used another loop.
+  it("a cancelled future refuses results; a positional argument is a TypeError", () => {
+    const loop = virtualLoop();
+    const f = new Future<void>({ loop });
+    expect(f.cancel()).toBe(true);
+    expect([f.cancelled(), f.done()]).toEqual([true, true]);
+    expect(() => f.result()).toThrow(CancelledError);
+    expect(() => f.exception()).toThrow(CancelledError);
+    expect(() => f.setResult()).toThrow(InvalidStateError);
+    expect(() => f.setException(new Error())).toThrow(InvalidStateError);
+    expect(f.cancel()).toBe(false);
+    expect(() => new Future(loop as never)).toThrow(TypeError);
+    expect(() => new Future(42 as never)).toThrow(/takes an options object/);
+    expect(() => new Task((function* () {})(), loop as never)).toThrow(TypeError);
+    expect(new Future({ loop }).getLoop()).toBe(loop);
+    loop.close();
+  });
+
+  // test_yield_from_twice and test_future_stop_iteration_args:
+  //   x = yield from f (suspends), y = yield from f (does not) -> ('B', 42), ('C', 42)
+  //   f.set_result((1, 2)): the value out of the iterator is that very tuple
+  it.each(KINDS)("awaiting a future twice suspends once; the result is the very object (%s)", async (kind) => {
+    const { trace, log } = tracer();
+    await runVirtual(async () => {
+      const it = counter();
+      const f = getRunningLoop().createFuture() as Future<number[]>;
+      const value = [1, 2];
+      let base = 0;
+      const t =
+        kind === "async"
+          ? createTask(async () => {
+              const x = await f;
+              log("B", x === value, it() - base);
+              base = it();
+              const y = await f;
+              log("C", y === value, it() - base);
+            })
+          : createTask(
+              (function* () {
+                const x = yield* f;
+                log("B", x === value, it() - base);
+                base = it();
+                const y = yield* f;
+                log("C", y === value, it() - base);
+              })(),
+            );
+      await sleep(0);
+      base = it();
+      f.setResult(value);
+      await t;
+    });
+    expect(trace).toEqual(["B true 1", "C true 0"]);
   });
 });
 
