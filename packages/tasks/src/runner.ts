@@ -93,7 +93,12 @@ export class Runner {
       (error: unknown) => {
         this.#afterRun(onSigint, proc);
         // As asyncio: Ctrl-C's cancel becomes KeyboardInterrupt only if it was the only cancel request.
-        if (error instanceof CancelledError && this.#interrupts > 0 && task.uncancel() === 0) throw new KeyboardInterrupt();
+        // A task factory may make a future-like without uncancel(): then it stays
+        // CancelledError, as asyncio's getattr(task, "uncancel", None) (gh-95097).
+        if (error instanceof CancelledError && this.#interrupts > 0) {
+          const uncancel = (task as Partial<Task<T>>).uncancel;
+          if (typeof uncancel === "function" && uncancel.call(task) === 0) throw new KeyboardInterrupt();
+        }
         throw error;
       },
     );

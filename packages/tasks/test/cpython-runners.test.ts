@@ -4,7 +4,7 @@
 // as CPython's tests use signal.raise_signal(SIGINT) (interrupt_self()).
 import { describe, expect, it } from "vitest";
 import { EventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
-import { CancelledError, createTask, currentTask, KeyboardInterrupt, run, Runner, sleep, type Future, type Task } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, currentTask, KeyboardInterrupt, run, Runner, sleep, Task, type Coroutine, type Future } from "@asyncio-ts/tasks";
 import { en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
@@ -373,3 +373,61 @@ describe("open design question: a KeyboardInterrupt raised by a task ends that t
   });
 });
 
+
+describe("Ctrl-C with a task factory whose tasks have no uncancel()", () => {
+  // CPython 3.12 (test_runners.test_asyncio_run_without_uncancel, gh-95097): the task
+  // factory returns a wrapper with cancel/done/result/... but no uncancel;
+  //   async def main(): interrupt_self(); await asyncio.Event().wait()
+  //   asyncio.run(main()) -> CancelledError (Runner.run uses getattr(task, "uncancel", None))
+  // Before the fix, ours: TypeError('task.uncancel is not a function') from Runner.run.
+  it("raises CancelledError", async () => {
+    class Wrapper {
+      readonly task: Task<unknown>;
+      constructor(loop: EventLoop, coro: Coroutine<unknown>, options?: { name?: string }) {
+        this.task = new Task(coro, { loop, ...options });
+      }
+      cancel(msg?: string): boolean {
+        return this.task.cancel(msg);
+      }
+      addDoneCallback(cb: (f: Task<unknown>) => void): void {
+        this.task.addDoneCallback(cb);
+      }
+      removeDoneCallback(cb: (f: Task<unknown>) => void): number {
+        return this.task.removeDoneCallback(cb);
+      }
+      result(): unknown {
+        return this.task.result();
+      }
+      exception(): unknown {
+        return this.task.exception();
+      }
+      done(): boolean {
+        return this.task.done();
+      }
+      cancelled(): boolean {
+        return this.task.cancelled();
+      }
+      getLoop(): EventLoop {
+        return this.task.getLoop();
+      }
+    }
+    const loopFactory = (): EventLoop => {
+      const loop = virtualLoop();
+      loop.setTaskFactory((l, coro, options) => new Wrapper(l, coro, options) as never);
+      return loop;
+    };
+    const error = await run(
+      async () => {
+        interruptSelf();
+        await getRunningLoop().createFuture();
+      },
+      { loopFactory },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error).not.toBeInstanceOf(KeyboardInterrupt);
+    expect(process.listenerCount("SIGINT")).toBe(0);
+  });
+});
