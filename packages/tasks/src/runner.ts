@@ -1,5 +1,5 @@
 import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
-import { EventLoop as Loop, RuntimeError } from "@asyncio-ts/loop";
+import { EventLoop as Loop, RuntimeError, setEventLoop } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine } from "./coroutines.js";
 import { CancelledError, KeyboardInterrupt } from "./errors.js";
@@ -38,6 +38,8 @@ export class Runner {
   readonly #debug: boolean | undefined;
   readonly #loopFactory: (() => EventLoop) | undefined;
   #interrupts = 0;
+  /** The runner made its own loop and made it the current one (getEventLoop()). */
+  #setEventLoop = false;
 
   constructor(options: RunnerOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`Runner options must be an object, got ${describeValue(options)}`);
@@ -121,6 +123,7 @@ export class Runner {
       await cancelAllTasks(loop);
       await loop.runUntilComplete(() => loop.shutdownDefaultExecutor());
     } finally {
+      if (this.#setEventLoop) setEventLoop(null);
       loop.close();
       this.#loop = null;
       this.#state = "closed";
@@ -137,6 +140,13 @@ export class Runner {
     const loop = this.#loopFactory ? this.#loopFactory() : new Loop();
     if (!(loop instanceof Loop)) throw new TypeError(`loopFactory() must return an EventLoop, got ${describeValue(loop)}`);
     if (this.#debug !== undefined) loop.setDebug(this.#debug);
+    if (this.#loopFactory === undefined) {
+      // As asyncio's Runner without a loop_factory: its loop is the current one
+      // between runs too, so getEventLoop() and new Future() outside run() get
+      // it (not a stray loop whose futures the next run could not await).
+      setEventLoop(loop);
+      this.#setEventLoop = true;
+    }
     this.#loop = loop;
     this.#state = "initialized";
   }

@@ -3,8 +3,8 @@
 // running the quoted snippets. Ctrl-C is simulated with process.emit("SIGINT"),
 // as CPython's tests use signal.raise_signal(SIGINT) (interrupt_self()).
 import { describe, expect, it } from "vitest";
-import { EventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
-import { CancelledError, createTask, currentTask, KeyboardInterrupt, run, Runner, sleep, Task, type Coroutine, type Future } from "@asyncio-ts/tasks";
+import { EventLoop, getEventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
+import { CancelledError, createTask, currentTask, Future, KeyboardInterrupt, run, Runner, sleep, Task, type Coroutine } from "@asyncio-ts/tasks";
 import { en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
@@ -429,5 +429,39 @@ describe("Ctrl-C with a task factory whose tasks have no uncancel()", () => {
     expect(error).toBeInstanceOf(CancelledError);
     expect(error).not.toBeInstanceOf(KeyboardInterrupt);
     expect(process.listenerCount("SIGINT")).toBe(0);
+  });
+});
+
+describe("a Runner without loopFactory makes its loop the current one", () => {
+  // CPython 3.12 (runners.Runner._lazy_init / close, test_asyncio_run_set_event_loop):
+  //   runner = asyncio.Runner(); runner.run(asyncio.sleep(0)); loop = runner.get_loop()
+  //   asyncio.get_event_loop() is loop -> True; asyncio.Future().get_loop() is loop -> True
+  //   loop.call_soon(fut.set_result, 5); runner.run(w()) where w awaits fut -> 5
+  //   runner.close(): set_event_loop(None); with loop_factory the current loop is left alone
+  // Before the fix, ours: getEventLoop() between runs was another loop, so a future made there
+  // belonged to it and the runner's next run could not await it.
+  it("between runs getEventLoop() and new Future() use it; close() unsets it", async () => {
+    const runner = new Runner();
+    await runner.run(() => sleep(0));
+    const loop = runner.getLoop();
+    expect(getEventLoop()).toBe(loop);
+    const fut = new Future<number>();
+    expect(fut.getLoop()).toBe(loop);
+    const t = new Task(
+      (function* () {
+        yield* sleep(0);
+        fut.setResult(5);
+      })(),
+      { loop },
+    );
+    expect(await runner.run(async () => await fut)).toBe(5);
+    expect(t.done()).toBe(true);
+    await runner.close();
+    expect(getEventLoop()).not.toBe(loop);
+    expect(getEventLoop().isClosed()).toBe(false);
+    const withFactory = new Runner({ loopFactory: virtualLoop });
+    await withFactory.run(() => sleep(0));
+    expect(getEventLoop()).not.toBe(withFactory.getLoop());
+    await withFactory.close();
   });
 });
