@@ -2,9 +2,9 @@
 // covered elsewhere. Expected values were printed by
 // ~/.pyenv/versions/3.12.1/bin/python3 running the Python quoted above each case.
 import { describe, expect, it } from "vitest";
-import { asCompleted, FIRST_COMPLETED, gather, shield, wait, waitFor } from "@asyncio-ts/combinators";
+import { asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, gather, shield, taskGroup, timeout, wait, waitFor } from "@asyncio-ts/combinators";
 import { CancelledError, createTask, ensureFuture, Future, getRunningLoop, sleep } from "./imports.js";
-import { KINDS, otherTasks, runVirtual, since } from "./helpers.js";
+import { en, KINDS, otherTasks, runVirtual, since } from "./helpers.js";
 
 describe("awaitables of asCompleted() handed to other combinators", () => {
   // test_as_completed_concurrent:
@@ -221,5 +221,231 @@ describe("iterations spent by wait() and waitFor() on trivial cases", () => {
       expect([await waitFor(f, 0), n]).toEqual([1, 0]);
       expect([await waitFor(f, 1), n]).toEqual([1, 0]);
     });
+  });
+});
+
+describe.each(KINDS)("loop iterations each combinator takes (%s coroutines)", (kind) => {
+  // n counts loop iterations from the call (a fresh callback chain re-queuing itself), CPython 3.12:
+  //   wait([b, a]) of done tasks -> 2 0 2; FIRST_COMPLETED -> 2 0 2; wait(10 new tasks) -> 10 0 3
+  //   gather(a, b) of done tasks -> n 0; wait([failed, pending], FIRST_EXCEPTION) -> 1 1 2
+  //   as_completed([a, b]) of done tasks, all awaited -> 2 (3.13 too)
+  //   h set by call_soon: shield(h) 2, gather(h) 2, wait_for(h, 1) 1, wait_for(h, None) 1, wait([h]) 2,
+  //   as_completed([h]) 2; a coroutine doing sleep(0): wait_for 1, gather 4, shield 4
+  it("matches CPython's counts", async () => {
+    const lines: string[] = [];
+    const log = (...a: unknown[]): void => void lines.push(a.map(String).join(" "));
+    await runVirtual(async () => {
+      const loop = getRunningLoop();
+      let n = 0;
+      let chain = 0;
+      const start = (): void => {
+        n = 0;
+        const mine = ++chain;
+        const tick = (): void => {
+          if (chain !== mine) return;
+          n++;
+          if (n < 30) loop.callSoon(tick);
+        };
+        loop.callSoon(tick);
+      };
+      const a = createTask(() => sleep(0.1));
+      const b = createTask(() => sleep(0.15));
+      await wait([a, b]);
+      const soon = (): Future<number> => {
+        const h = loop.createFuture() as Future<number>;
+        loop.callSoon(() => h.setResult(3));
+        return h;
+      };
+      // One scenario list, run by an async function with `await` or a generator with `yield*`.
+      const steps = function* (aw: <T>(f: Future<T>) => Generator<unknown, T, unknown>): Generator<unknown, void, unknown> {
+        start();
+        let [d, p] = yield* aw(wait([b, a]));
+        log("wait done", d.size, p.size, n);
+        start();
+        [d, p] = yield* aw(wait([b, a], { returnWhen: FIRST_COMPLETED }));
+        log("wait done first", d.size, p.size, n);
+        start();
+        const made = [];
+        for (let i = 0; i < 10; i++) made.push(kind === "async" ? createTask(async () => i) : createTask((function* () { return i; })()));
+        [d, p] = yield* aw(wait(made));
+        log("wait new", d.size, p.size, n);
+        start();
+        yield* aw(gather(a, b));
+        log("gather done", n);
+        const failed = loop.createFuture() as Future<void>;
+        failed.setException(new Error("x"));
+        const pending = loop.createFuture() as Future<void>;
+        start();
+        [d, p] = yield* aw(wait([failed, pending], { returnWhen: FIRST_EXCEPTION }));
+        log("wait first exception", d.size, p.size, n);
+        pending.cancel();
+        start();
+        for (const x of asCompleted([a, b])) yield* aw(x);
+        log("asCompleted done", n);
+        let h = soon();
+        start();
+        log("shield", yield* aw(shield(h)), n);
+        h = soon();
+        start();
+        log("gather", yield* aw(gather(h)), n);
+        h = soon();
+        start();
+        log("waitFor 1", yield* aw(waitFor(h, 1)), n);
+        h = soon();
+        start();
+        log("waitFor null", yield* aw(waitFor(h, null)), n);
+        h = soon();
+        start();
+        yield* aw(wait([h]));
+        log("wait", n);
+        h = soon();
+        start();
+        for (const x of asCompleted([h])) log("asCompleted", yield* aw(x), n);
+        const co = () =>
+          kind === "async"
+            ? async () => {
+                await sleep(0);
+                return 5;
+              }
+            : (function* () {
+                yield* sleep(0);
+                return 5;
+              })();
+        start();
+        log("waitFor coroutine", yield* aw(waitFor(co(), 1)), n);
+        start();
+        log("gather coroutine", yield* aw(gather(co())), n);
+        start();
+        log("shield coroutine", yield* aw(shield(co())), n);
+      };
+      if (kind === "generator") {
+        await createTask(steps((f) => f[Symbol.iterator]() as Generator<unknown, never, unknown>));
+      } else {
+        // Drive the same steps with real awaits, in this async task.
+        const gen = steps(function* <T>(f: Future<T>) {
+          return (yield f) as T;
+        });
+        let step = gen.next();
+        while (!step.done) step = gen.next(await (step.value as Future<unknown>));
+      }
+    });
+    expect(lines).toEqual([
+      "wait done 2 0 2",
+      "wait done first 2 0 2",
+      "wait new 10 0 3",
+      "gather done 0",
+      "wait first exception 1 1 2",
+      "asCompleted done 2",
+      "shield 3 2",
+      "gather 3 2",
+      "waitFor 1 3 1",
+      "waitFor null 3 1",
+      "wait 2",
+      "asCompleted 3 2",
+      "waitFor coroutine 5 1",
+      "gather coroutine 5 4",
+      "shield coroutine 5 4",
+    ]);
+  });
+});
+
+describe.each(KINDS)("a cancel message through each combinator (%s coroutines)", (kind) => {
+  // A task awaits X; two iterations later t.cancel("m"); the body and main log what they get.
+  // CPython 3.12, for X = shield(f), gather(c1), wait_for(f, 10), wait_for(f, None), wait([f]),
+  // an as_completed item, timeout(10) around sleep(20), a TaskGroup with a sleeping child:
+  //   "<X> body got CancelledError('m')" / "<X> main got CancelledError('m') 1"
+  //   (shield's f not done; gather's c1 and wait_for's f cancelled; wait's and as_completed's f not)
+  // and for X = a task that turns its cancel into CancelledError("other"): 'other' both times.
+  it("reaches the awaiting coroutine and the task's error", async () => {
+    const lines: string[] = [];
+    const log = (...a: unknown[]): void => void lines.push(a.map(String).join(" "));
+    await runVirtual(async () => {
+      const loop = getRunningLoop();
+      const fut = (): Future<void> => loop.createFuture() as Future<void>;
+      const run = async (label: string, make: () => Future<unknown>): Promise<void> => {
+        const t =
+          kind === "async"
+            ? createTask(async () => {
+                try {
+                  await make();
+                } catch (e) {
+                  log(label, "body got", en(e));
+                  throw e;
+                }
+              })
+            : createTask(
+                (function* () {
+                  try {
+                    yield* make();
+                  } catch (e) {
+                    log(label, "body got", en(e));
+                    throw e;
+                  }
+                })(),
+              );
+        await sleep(0);
+        await sleep(0);
+        t.cancel("m");
+        try {
+          await t;
+        } catch (e) {
+          log(label, "main got", en(e), t.cancelling());
+        }
+      };
+      const sleepy = (d: number) =>
+        kind === "async"
+          ? async () => {
+              await sleep(d);
+            }
+          : (function* () {
+              yield* sleep(d);
+            })();
+      const inner = fut();
+      await run("shield", () => shield(inner));
+      const c1 = fut();
+      await run("gather", () => gather(c1));
+      const f1 = fut();
+      await run("waitFor", () => waitFor(f1, 10));
+      await run("waitFor null", () => waitFor(fut(), null));
+      const f3 = fut();
+      await run("wait", () => wait([f3]));
+      const f4 = fut();
+      await run("asCompleted", () => [...asCompleted([f4])][0]);
+      await run("task", () =>
+        createTask(
+          kind === "async"
+            ? async () => {
+                try {
+                  await sleep(10);
+                } catch {
+                  throw new CancelledError("other");
+                }
+              }
+            : (function* () {
+                try {
+                  yield* sleep(10);
+                } catch {
+                  throw new CancelledError("other");
+                }
+              })(),
+        ),
+      );
+      await run("timeout", () => timeout(10, () => sleepy(20)));
+      await run("taskGroup", () =>
+        taskGroup((g) =>
+          kind === "async"
+            ? async () => void g.createTask(sleepy(10))
+            : (function* () {
+                g.createTask(sleepy(10));
+              })(),
+        ),
+      );
+      log("done?", inner.done(), c1.cancelled(), f1.cancelled(), f3.cancelled(), f4.cancelled());
+    });
+    const expected = ["shield", "gather", "waitFor", "waitFor null", "wait", "asCompleted", "task", "timeout", "taskGroup"].flatMap((x) => {
+      const m = x === "task" ? "other" : "m";
+      return [`${x} body got CancelledError('${m}')`, `${x} main got CancelledError('${m}') 1`];
+    });
+    expect(lines).toEqual([...expected, "done? false true true false false"]);
   });
 });
