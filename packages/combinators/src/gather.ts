@@ -161,7 +161,8 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     if (options !== undefined && (options === null || typeof options !== "object")) {
       throw new TypeError("gather()'s second argument must be an options object, e.g. { returnExceptions: true }");
     }
-    returnExceptions = options?.returnExceptions === true;
+    // Truthiness, as asyncio's `if not return_exceptions:` (return_exceptions=1 works there).
+    returnExceptions = Boolean(options?.returnExceptions);
   } else {
     aws = args;
   }

@@ -449,3 +449,21 @@ describe.each(KINDS)("a cancel message through each combinator (%s coroutines)",
     expect(lines).toEqual([...expected, "done? false true true false false"]);
   });
 });
+
+describe("gather()'s returnExceptions is read for its truthiness", () => {
+  // f.set_exception(ValueError('v')); await gather(f, sleep(0, 2), return_exceptions=1) -> [ValueError('v'), 2]
+  // return_exceptions=0 -> raises ValueError('w')
+  // Before the fix, ours: only `true` counted, so { returnExceptions: 1 } raised.
+  it("as asyncio's `if not return_exceptions`", async () => {
+    await runVirtual(async () => {
+      const loop = getRunningLoop();
+      const f = loop.createFuture() as Future<number>;
+      const v = new Error("v");
+      f.setException(v);
+      expect(await gather([f, sleep(0, 2)], { returnExceptions: 1 as never })).toEqual([v, 2]);
+      const g = loop.createFuture() as Future<number>;
+      g.setException(new Error("w"));
+      await expect(gather([g], { returnExceptions: 0 as never })).rejects.toThrow("w");
+    });
+  });
+});
