@@ -2,6 +2,8 @@
 // run.test.ts. Expected outcomes were printed by ~/.pyenv/versions/3.12.1/bin/python3
 // running the quoted snippets. Ctrl-C is simulated with process.emit("SIGINT"),
 // as CPython's tests use signal.raise_signal(SIGINT) (interrupt_self()).
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EventLoop, getEventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, Future, KeyboardInterrupt, run, Runner, sleep, Task, type Coroutine } from "@asyncio-ts/tasks";
@@ -463,5 +465,33 @@ describe("a Runner without loopFactory makes its loop the current one", () => {
     await withFactory.run(() => sleep(0));
     expect(getEventLoop()).not.toBe(withFactory.getLoop());
     await withFactory.close();
+  });
+});
+
+describe("debug mode from the environment (test_env_var_debug)", () => {
+  // CPython: PYTHONASYNCIODEBUG unset or '' -> debug off; '1' -> on (asyncio.run(debug=None) follows it);
+  // run(debug=False) overrides the environment.
+  it("ASYNCIO_TS_DEBUG turns it on for run() unless the option says otherwise", () => {
+    const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+    const script = `
+      import { run } from ${JSON.stringify(entry)};
+      import { getRunningLoop } from "@asyncio-ts/loop";
+      const seen = [await run(async () => getRunningLoop().getDebug()), await run(async () => getRunningLoop().getDebug(), { debug: false })];
+      console.log(JSON.stringify(seen));
+    `;
+    const debugWith = (value: string | undefined): [boolean, boolean] => {
+      const env = { ...process.env };
+      delete env.ASYNCIO_TS_DEBUG;
+      if (value !== undefined) env.ASYNCIO_TS_DEBUG = value;
+      const out = execFileSync(process.execPath, ["--conditions=asyncio-ts-source", "--import", "tsx", "--input-type=module", "-e", script], {
+        encoding: "utf8",
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        env,
+      });
+      return JSON.parse(out) as [boolean, boolean];
+    };
+    expect(debugWith(undefined)).toEqual([false, false]);
+    expect(debugWith("")).toEqual([false, false]);
+    expect(debugWith("1")).toEqual([true, false]);
   });
 });
