@@ -467,3 +467,35 @@ describe("gather()'s returnExceptions is read for its truthiness", () => {
     });
   });
 });
+
+describe("asCompleted() iterators can be resumed (3.13 test_as_completed_resume_iterator / _concurrent)", () => {
+  // iterator = as_completed((coro(0), coro(1), coro(2), coro(3))); collect 2, break; iterate the same
+  // iterator again -> all of 0..3, with `for` and with `async for`.
+  // [f async for f in as_completed({sleep(0.05, 'a'), sleep(0.05, 'b')})] then
+  // wait([ensure_future(f) for f in futs]) -> {'a', 'b'}
+  it("after a break, with either kind of iteration; what for await gives can be waited on", async () => {
+    await runVirtual(async () => {
+      const coro = (i: number) => async () => i;
+      const iterator = asCompleted([coro(0), coro(1), coro(2), coro(3)]);
+      const collected: number[] = [];
+      for (const f of iterator) {
+        collected.push(await f);
+        if (collected.length === 2) break;
+      }
+      for (const f of iterator) collected.push(await f);
+      expect(collected.sort()).toEqual([0, 1, 2, 3]);
+      const asyncIterator = asCompleted([coro(0), coro(1), coro(2), coro(3)]);
+      const collected2: number[] = [];
+      for await (const f of asyncIterator) {
+        collected2.push(await f);
+        if (collected2.length === 2) break;
+      }
+      for await (const f of asyncIterator) collected2.push(await f);
+      expect(collected2.sort()).toEqual([0, 1, 2, 3]);
+      const futs: Future<string>[] = [];
+      for await (const f of asCompleted([sleep(0.05, "a"), sleep(0.05, "b")])) futs.push(f);
+      const [done] = await wait(futs.map((f) => ensureFuture(f)));
+      expect([...done].map((f) => f.result()).sort()).toEqual(["a", "b"]);
+    });
+  });
+});
