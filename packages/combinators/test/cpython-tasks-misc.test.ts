@@ -267,8 +267,8 @@ describe.each(KINDS)("loop iterations each combinator takes (%s coroutines)", (k
         start();
         const made = [];
         for (let i = 0; i < 10; i++) made.push(kind === "async" ? createTask(async () => i) : createTask((function* () { return i; })()));
-        [d, p] = yield* aw(wait(made));
-        log("wait new", d.size, p.size, n);
+        const [d2, p2] = yield* aw(wait(made));
+        log("wait new", d2.size, p2.size, n);
         start();
         yield* aw(gather(a, b));
         log("gather done", n);
@@ -276,8 +276,8 @@ describe.each(KINDS)("loop iterations each combinator takes (%s coroutines)", (k
         failed.setException(new Error("x"));
         const pending = loop.createFuture() as Future<void>;
         start();
-        [d, p] = yield* aw(wait([failed, pending], { returnWhen: FIRST_EXCEPTION }));
-        log("wait first exception", d.size, p.size, n);
+        const [d3, p3] = yield* aw(wait([failed, pending], { returnWhen: FIRST_EXCEPTION }));
+        log("wait first exception", d3.size, p3.size, n);
         pending.cancel();
         start();
         for (const x of asCompleted([a, b])) yield* aw(x);
@@ -493,7 +493,8 @@ describe("asCompleted() iterators can be resumed (3.13 test_as_completed_resume_
       for await (const f of asyncIterator) collected2.push(await f);
       expect(collected2.sort()).toEqual([0, 1, 2, 3]);
       const futs: Future<string>[] = [];
-      for await (const f of asCompleted([sleep(0.05, "a"), sleep(0.05, "b")])) futs.push(f);
+      // TypeScript types a for-await value as Awaited<Future<string>> (string); at run time it is the future.
+      for await (const f of asCompleted([sleep(0.05, "a"), sleep(0.05, "b")])) futs.push(f as unknown as Future<string>);
       const [done] = await wait(futs.map((f) => ensureFuture(f)));
       expect([...done].map((f) => f.result()).sort()).toEqual(["a", "b"]);
     });
