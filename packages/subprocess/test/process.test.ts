@@ -74,9 +74,14 @@ describe("wait and returncode", () => {
 
   it("a waiting wait() completes only after stdout was fully fed to the reader", async () => {
     await runLoop(async () => {
-      // 100 KB: fits in the pipe and under the reader's pause threshold (2 * 64 KiB), so the child exits at once.
-      const proc = await createSubprocessExec("head", "-c", "100000", "/dev/zero", { stdout: PIPE });
-      expect(await proc.wait()).toBe(0);
+      // 100 KB: under the reader's pause threshold (2 * 64 KiB), so the child exits as soon as it wrote.
+      // It writes only after a line on stdin, so wait() is surely waiting when it exits (a wait() after
+      // the exit returns at once, as CPython's, even while the reader is still being fed).
+      const proc = await createSubprocessExec("sh", "-c", "read x; head -c 100000 /dev/zero", { stdin: PIPE, stdout: PIPE });
+      const waiting = proc.wait();
+      expect(waiting.done()).toBe(false);
+      proc.stdin!.write("go\n");
+      expect(await waiting).toBe(0);
       const rest = proc.stdout!.read();
       expect(rest.done()).toBe(true); // EOF already fed: nothing left to wait for
       expect(rest.result().length).toBe(100000);
