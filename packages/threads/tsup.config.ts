@@ -8,6 +8,9 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   splitting: true,
+  // CJS through rollup, not sucrase: sucrase rewrote class fields, ?. and ?? into
+  // helper calls (a closure per ?. on hot paths) and renamed classes (_class5).
+  treeshake: true,
   // worker-path.ts locates dist/worker.js from import.meta.url (ESM) or __filename (CJS).
   shims: true,
 });

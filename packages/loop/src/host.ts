@@ -17,8 +17,12 @@ export interface MacrotaskHandle {
   cancel(): void;
 }
 
+const macrotask: (cb: Callback) => MacrotaskHandle = makeMacrotaskScheduler();
+
 /** Runs `cb` on a later turn of the host loop, after pending I/O is polled. */
-export const scheduleMacrotask: (cb: Callback) => MacrotaskHandle = makeMacrotaskScheduler();
+export function scheduleMacrotask(cb: Callback): MacrotaskHandle {
+  return macrotask(cb);
+}
 
 function makeMacrotaskScheduler(): (cb: Callback) => MacrotaskHandle {
   if (typeof host.setImmediate === "function" && typeof host.clearImmediate === "function") {

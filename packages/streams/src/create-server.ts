@@ -131,7 +131,7 @@ function listenWith<A>(
 ): Future<Server<A>> {
   const future = new Future<Server<A>>({ loop });
   const nodeServer: net.Server =
-    tlsOptions === null ? net.createServer({ allowHalfOpen: true, noDelay: true }) : tls.createServer({ ...tlsOptions, allowHalfOpen: false });
+    tlsOptions === null ? new net.Server({ allowHalfOpen: true, noDelay: true }) : new tls.Server({ ...tlsOptions, allowHalfOpen: false });
   let server: Server<A> | null = null;
   const incoming: net.Socket[] = [];
   const onConnection = (socket: net.Socket): void => {

@@ -12,9 +12,13 @@ type TaskConstructor = new (coro: Coroutine<unknown>, options: TaskConstructorOp
  * getRunningLoop().setTaskFactory(eagerTaskFactory);
  * ```
  */
-export function createEagerTaskFactory(customTaskConstructor: TaskConstructor = Task as TaskConstructor): TaskFactory {
-  return (loop: EventLoop, coro: Coroutine<unknown>, options?: TaskOptions) =>
-    new customTaskConstructor(coro, { ...options, loop, eagerStart: true });
+export function eagerTaskFactory(loop: EventLoop, coro: Coroutine<unknown>, options?: TaskOptions): Task<unknown> {
+  return new Task(coro, { ...options, loop, eagerStart: true });
 }
 
-export const eagerTaskFactory: TaskFactory = createEagerTaskFactory();
+/** `eagerTaskFactory` making tasks of `customTaskConstructor` (a `Task` subclass) instead. */
+export function createEagerTaskFactory(customTaskConstructor: TaskConstructor = Task as TaskConstructor): TaskFactory {
+  return function factory(loop: EventLoop, coro: Coroutine<unknown>, options?: TaskOptions): Task<unknown> {
+    return new customTaskConstructor(coro, { ...options, loop, eagerStart: true });
+  };
+}
