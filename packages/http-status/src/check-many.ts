@@ -223,10 +223,12 @@ class ManyChecks {
         const item = yield* this.#take();
         if (item === null) return;
         const [index, value] = item;
-        const url = typeof value === "string" ? value : String(value);
-        const target = parseTarget(url.trim());
         let finished: Finished;
+        // Everything about this item inside the try: an exception here would
+        // otherwise end the worker silently, and with it this item's result.
         try {
+          const url = typeof value === "string" ? value : String(value);
+          const target = parseTarget(url.trim());
           finished = { index, result: yield* this.#perHost(target, runCheck(url, this.#settings, target)) };
         } catch (error) {
           if (error instanceof CancelledError) throw error;

@@ -49,8 +49,8 @@ export function parseTarget(text: string, base?: string): Target | CheckFailure 
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   let authorization: string | null = null;
   if (url.username !== "" || url.password !== "") {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    authorization = `Basic ${Buffer.from(credentials, "utf8").toString("base64")}`;
+    const credentials = Buffer.concat([percentDecode(url.username), Buffer.from(":"), percentDecode(url.password)]);
+    authorization = `Basic ${credentials.toString("base64")}`;
   }
   url.hash = "";
   return {
@@ -62,6 +62,18 @@ export function parseTarget(text: string, base?: string): Target | CheckFailure 
     path: (url.pathname || "/") + url.search,
     authorization,
   };
+}
+
+/**
+ * User info as the bytes it stands for: each valid `%XX` becomes its byte, and
+ * anything else (`%zz`, a lone `%`) stays as it is, as curl and Python's
+ * `unquote` do. Not `decodeURIComponent`: it throws on such input, and on
+ * escapes that are not UTF-8 (`%ff`), which any URL or `Location` may carry.
+ * WHATWG parsing has percent-encoded everything outside ASCII, so the text
+ * is ASCII and Latin-1 maps it to bytes one to one.
+ */
+function percentDecode(text: string): Buffer {
+  return Buffer.from(text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
 }
 
 /** @internal RFC 6761: names under `.invalid` never resolve, so no lookup is made. */

@@ -622,6 +622,46 @@ describe("hostile: redirects", () => {
   });
 });
 
+// ---------------------------------------------------------------- user info
+
+describe("hostile: user info that is not valid percent-encoding", () => {
+  // WHATWG URL parsing keeps "%zz" and "%ff" in user info as they are; decoding
+  // them as UTF-8 text threw URIError, out of checkStatus and out of a checkMany worker.
+  const basic = (bytes: string): string => `Basic ${Buffer.from(bytes, "latin1").toString("base64")}`;
+
+  it("in the URL: the request is made, with the escapes decoded to bytes where valid and kept where not (as curl does)", async () => {
+    const s = await server(reply("200 OK"));
+    const url = s.url().replace("://", "://a%zz:b%ff%@");
+    expect(await runLoop(async () => checkStatus(url))).toMatchObject({ url, status: 200, error: null });
+    expect(s.requests[0].headers.get("authorization")).toBe(basic("a%zz:b\u00ff%"));
+  });
+
+  it("in a redirect Location: followed like any other", async () => {
+    let port = 0;
+    const s = await server(
+      routes({
+        "/start": (request, socket) => sayAndClose(`HTTP/1.1 302 Found\r\nLocation: http://u%:p%e9@${HOST}:${port}/end\r\n\r\n`)(request, socket),
+        "/end": reply("200 OK"),
+      }),
+    );
+    port = s.port;
+    const result = await runLoop(async () => checkStatus(s.url("/start"), { follow: true }));
+    expect(result).toMatchObject({ status: 200, error: null, redirects: [`http://u%:p%e9@${HOST}:${port}/end`] });
+    expect(s.requests[1].headers.get("authorization")).toBe(basic("u%:p\u00e9"));
+  });
+
+  it("in checkMany: every URL still gets its result (none silently dropped, none after it lost)", async () => {
+    const s = await server(reply("200 OK"));
+    const urls = [s.url("/1").replace("://", "://%zz@"), s.url("/2"), s.url("/3").replace("://", "://%@"), s.url("/4")];
+    const results = await runLoop(async () => {
+      const out: StatusResult[] = [];
+      for await (const result of checkMany(urls, { concurrency: 1, order: "input" })) out.push(result);
+      return out;
+    });
+    expect(results.map((r) => [r.url, r.status])).toEqual(urls.map((url) => [url, 200]));
+  });
+});
+
 // ---------------------------------------------------------------- Retry-After
 
 describe("hostile: Retry-After", () => {
