@@ -15,10 +15,16 @@ export interface ResponseHead {
 }
 
 /**
- * A status line: `HTTP/x[.y] SP code [SP reason]`, the code 100 to 999 (as
- * CPython and curl require), tabs tolerated for spaces.
+ * The start of a status line: `HTTP/x[.y] SP code`, the code 100 to 999 (as
+ * CPython and curl require), tabs tolerated for spaces, then a blank or the
+ * end. The reason phrase after it is cut out by `parseStatusLine()`, not by
+ * the pattern: a server chooses up to `maxHeaderSize` bytes of that line, and
+ * a pattern that backtracks over blanks on both sides of a lazy reason took
+ * cubic time on blanks followed by a bare CR (seconds for a few thousand,
+ * forever for 60,000), blocking the loop so that not even the timeout fired.
+ * This one is linear: after the anchor, each blank run ends at one digit.
  */
-const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?)[ \t]+([1-9]\d\d)(?:[ \t]+([^\r\n]*?))?[ \t]*$/;
+const STATUS_START = /^(HTTP\/\d(?:\.\d)?)[ \t]+([1-9]\d\d)(?=[ \t]|$)/;
 /**
  * What the start of a status line may look like before its line break has
  * arrived: anything else can never become one, and fails at once instead of
@@ -184,7 +190,7 @@ export class ResponseParser {
       return false;
     }
     const line = this.#view(0, at).toString("latin1").replace(/\r$/, "");
-    if (!STATUS_LINE.test(line)) throw this.#notStatusLine(line);
+    if (parseStatusLine(line) === null) throw this.#notStatusLine(line);
     this.#statusEnd = at;
     this.#scanFrom = at;
     return true;
@@ -245,8 +251,8 @@ export class ResponseParser {
 export function parseHead(text: string): ResponseHead {
   const lines = text.split("\n");
   const statusLine = lines[0].replace(/\r$/, "");
-  const match = STATUS_LINE.exec(statusLine);
-  if (match === null) throw new CheckFailure("BAD_RESPONSE", `malformed status line: ${preview(statusLine)}`);
+  const status = parseStatusLine(statusLine);
+  if (status === null) throw new CheckFailure("BAD_RESPONSE", `malformed status line: ${preview(statusLine)}`);
   const headers = new Map<string, string>();
   /** The header that a continuation line extends, or null: continuation lines are dropped. */
   let last: string | null = null;
@@ -265,7 +271,29 @@ export function parseHead(text: string): ResponseHead {
     headers.set(name, clean(line.slice(colon + 1).trim()));
     last = name;
   }
-  return { statusLine: decodeText(statusLine), httpVersion: match[1], status: Number(match[2]), reason: decodeText(match[3] ?? ""), headers };
+  return { statusLine: decodeText(statusLine), httpVersion: status.httpVersion, status: status.code, reason: decodeText(status.reason), headers };
+}
+
+/**
+ * A status line (without its line break) as version, code and reason (blanks
+ * around it trimmed), or null when it is not one: the reason may hold no CR.
+ * Linear in the line's length, whatever it holds.
+ */
+function parseStatusLine(line: string): { httpVersion: string; code: number; reason: string } | null {
+  const match = STATUS_START.exec(line);
+  if (match === null) return null;
+  let start = match[0].length;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  const reason = line.slice(start, end);
+  if (reason.includes("\r")) return null;
+  return { httpVersion: match[1], code: Number(match[2]), reason };
+}
+
+/** A space or a tab: the blanks of a status line (not `trim()`'s, which would eat a Latin-1 NBSP). */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /** NUL and bare CR in a field value are replaced with a space (RFC 9110 §5.5). */

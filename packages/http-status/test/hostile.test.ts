@@ -323,6 +323,24 @@ describe("hostile: status lines", () => {
     }
   });
 
+  it("a status line padded with whitespace (a regex backtracking trap) is judged in linear time, the loop never blocked", async () => {
+    // Spaces then a bare CR: a backtracking status-line pattern took cubic time
+    // on this (seconds for 3,000 spaces, forever for 60,000), all of it
+    // synchronous, so not even the timeout could end the check.
+    const cases: [string, string | number][] = [
+      [`HTTP/1.1 200${" ".repeat(3000)}\rX\r\n\r\n`, "BAD_RESPONSE"],
+      [`HTTP/1.1 200 a${"\t ".repeat(30_000)}\rX\r\n\r\n`, "BAD_RESPONSE"],
+      [`HTTP/1.1 200 OK${" ".repeat(60_000)}\r\n\r\n`, 200],
+      [`HTTP/1.1${" ".repeat(60_000)}200${" ".repeat(60)}\r\n\r\n`, 200],
+    ];
+    for (const [bytes, expected] of cases) {
+      const s = await server(say(bytes));
+      const result = await runLoop(async () => checkStatus(s.url(), { timeout: 0.5, retries: 0, maxHeaderSize: 200_000 }));
+      expect(code(result) ?? result.status, JSON.stringify(bytes.slice(0, 20))).toBe(expected);
+      expect(result.timings.total).toBeLessThan(0.4);
+    }
+  });
+
   it("TLS bytes on a plain http:// port: BAD_RESPONSE, with a hint", async () => {
     const s = await raw((socket) => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
     const result = await runLoop(async () => checkStatus(s.url(), { timeout: 5 }));
