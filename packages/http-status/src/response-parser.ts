@@ -90,7 +90,7 @@ export class ResponseParser {
       const head = parseHead(this.#view(0, end).toString("latin1"));
       this.#consume(end);
       // Interim responses (100 Continue, 103 Early Hints) precede the real one.
-      if (head.status >= 100 && head.status < 200 && head.status !== 101) {
+      if (isInterim(head.status)) {
         this.#interim++;
         continue;
       }
@@ -113,7 +113,12 @@ export class ResponseParser {
     }
     // Up to the last complete line: a header line cut off in the middle is dropped.
     const lastNewline = this.#view(0, length).lastIndexOf(LF);
-    return parseHead(this.#view(0, lastNewline + 1).toString("latin1"));
+    const head = parseHead(this.#view(0, lastNewline + 1).toString("latin1"));
+    // A 1xx only announces the answer: cut off, it is no answer at all, as when
+    // its blank line did arrive (CPython's http.client: RemoteDisconnected for a
+    // cut-off 100; curl reports the 1xx here, but "Empty reply" for a whole one).
+    if (isInterim(head.status)) throw new CheckFailure("BAD_RESPONSE", "the server closed the connection after an interim (1xx) response");
+    return head;
   }
 
   /** Bytes [from, to) of the current head. */
@@ -235,6 +240,11 @@ export class ResponseParser {
   #tooLarge(): CheckFailure {
     return new CheckFailure("TOO_LARGE", `the status line and headers exceed ${this.#maxSize} bytes`);
   }
+}
+
+/** An interim (1xx) status, which a final one follows; 101 Switching Protocols is final for us (we never ask for it). */
+function isInterim(status: number): boolean {
+  return status >= 100 && status < 200 && status !== 101;
 }
 
 /**

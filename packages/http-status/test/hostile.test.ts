@@ -421,6 +421,18 @@ describe("hostile: interim (1xx) responses", () => {
     });
   });
 
+  it("an interim status line, maybe with headers, cut off by EOF: BAD_RESPONSE (a 1xx is never the final answer)", async () => {
+    // A head that EOF cuts short is accepted on the strength of its status line,
+    // but a 1xx one only announces the answer: it was reported as status 100, ok.
+    for (const bytes of ["HTTP/1.1 100 Continue\r\n", "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\nLi", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\n"]) {
+      const s = await server(sayAndClose(bytes));
+      const result = await runLoop(async () => checkStatus(s.url(), FAST));
+      expect(code(result), JSON.stringify(bytes)).toBe("BAD_RESPONSE");
+      expect(result.error?.message).toMatch(/interim/);
+      expect(result).toMatchObject({ status: null, ok: false });
+    }
+  });
+
   it("101 Switching Protocols (never asked for) is reported as it is", async () => {
     const s = await server(say("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"));
     expect(await runLoop(async () => checkStatus(s.url()))).toMatchObject({ status: 101, error: null });
