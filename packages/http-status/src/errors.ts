@@ -76,7 +76,11 @@ export function classifyNetworkError(error: unknown, phase: "connect" | "exchang
   const code = (error as NodeJS.ErrnoException).code;
   const detail = error.message;
   if (typeof code === "string") {
-    if (DNS_CODES.has(code)) return new CheckFailure("DNS", `DNS lookup failed (${code}): ${detail}`, { cause: error });
+    // Any failure of the lookup itself is DNS: also EINVAL, the resolver's answer
+    // to a name it will not look up (over 255 bytes), which is no refused connection.
+    if (DNS_CODES.has(code) || (error as NodeJS.ErrnoException).syscall === "getaddrinfo") {
+      return new CheckFailure("DNS", `DNS lookup failed (${code}): ${detail}`, { cause: error });
+    }
     if (REFUSED_CODES.has(code)) return new CheckFailure("REFUSED", `connection refused (${code}): ${detail}`, { cause: error });
     if (RESET_CODES.has(code)) return new CheckFailure("RESET", `connection reset (${code}): ${detail}`, { cause: error });
     if (code === "ETIMEDOUT") return new CheckFailure("TIMEOUT", `the operating system timed out (${code}): ${detail}`, { cause: error });

@@ -692,6 +692,18 @@ describe("hostile: user info that is not valid percent-encoding", () => {
   });
 });
 
+// ---------------------------------------------------------------- input URLs
+
+describe("hostile: input URLs", () => {
+  it("a host name that cannot even be looked up (over 255 bytes) is DNS, not REFUSED", async () => {
+    // The resolver refuses such a name at once (getaddrinfo EINVAL), without a query.
+    const url = `http://${"a.".repeat(130)}localhost/`;
+    const result = await runLoop(async () => checkStatus(url, { retries: 0 }));
+    expect(code(result)).toBe("DNS");
+    expect(result.error?.message).toContain("EINVAL");
+  });
+});
+
 // ---------------------------------------------------------------- Retry-After
 
 describe("hostile: Retry-After", () => {
