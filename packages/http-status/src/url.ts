@@ -30,7 +30,7 @@ export function parseTarget(text: string, base?: string): Target | CheckFailure 
       if (scheme !== undefined && scheme !== "http" && scheme !== "https" && !/^\d/.test(text.slice(scheme.length + 1))) {
         return new CheckFailure("UNSUPPORTED_SCHEME", `unsupported scheme "${scheme}:": only http and https are checked`);
       }
-      return new CheckFailure("INVALID_URL", `not an absolute http(s) URL: ${JSON.stringify(text)} (did you mean "http://${text}"?)`);
+      return new CheckFailure("INVALID_URL", `not an absolute http(s) URL: ${JSON.stringify(text)} (did you mean "${suggestion(text, scheme)}"?)`);
     }
   }
   let url: URL;
@@ -62,6 +62,13 @@ export function parseTarget(text: string, base?: string): Target | CheckFailure 
     path: (url.pathname || "/") + url.search,
     authorization,
   };
+}
+
+/** What a line that is not an absolute URL probably meant: the slashes of `http:/h`, `http:h` or `//h` mended, else `http://` in front. */
+function suggestion(text: string, scheme: string | undefined): string {
+  if (scheme === "http" || scheme === "https") return `${text.slice(0, scheme.length)}://${text.slice(scheme.length + 1).replace(/^[/\\]+/, "")}`;
+  if (text.startsWith("//")) return `http:${text}`;
+  return `http://${text}`;
 }
 
 /**

@@ -60,6 +60,15 @@ describe("parseTarget", () => {
     expect(failure("file:///etc/passwd")).toBe("UNSUPPORTED_SCHEME");
     const hint = parseTarget("example.com") as CheckFailure;
     expect(hint.message).toContain('did you mean "http://example.com"');
+    // The hint repairs what is there rather than putting "http://" in front of it.
+    const hints: [string, string][] = [
+      ["http:/127.0.0.1/x", "http://127.0.0.1/x"],
+      ["https:example.com", "https://example.com"],
+      ["HTTP:\\\\h/", "HTTP://h/"],
+      ["//example.com/a", "http://example.com/a"],
+      ["localhost:8080/", "http://localhost:8080/"],
+    ];
+    for (const [input, suggested] of hints) expect((parseTarget(input) as CheckFailure).message, input).toContain(`did you mean "${suggested}"?`);
   });
 
   it("resolves redirect locations against the current URL", () => {
