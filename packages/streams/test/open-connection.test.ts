@@ -3,7 +3,7 @@
 import * as net from "node:net";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, sleep } from "@asyncio-ts/tasks";
-import { openConnection, startServer, StreamReader, StreamWriter } from "@asyncio-ts/streams";
+import { LimitOverrunError, openConnection, startServer, StreamReader, StreamWriter } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
 import { HOST, runLoop } from "./helpers.js";
 
@@ -115,6 +115,69 @@ describe("openConnection", () => {
         expect(drained).toBe(error);
         writer.close();
         await expect(writer.waitClosed()).rejects.toBe(error);
+      });
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe("openConnection against hostile peers", () => {
+  it("a peer that resets while drain() is pending: drain() fails with ECONNRESET instead of waiting forever", async () => {
+    const peer = await nodePeer((socket) => {
+      socket.pause(); // never reads: our writes back up until drain() has to wait
+      setTimeout(() => socket.resetAndDestroy(), 150);
+    });
+    try {
+      await runLoop(async () => {
+        const [, writer] = await openConnection(HOST, peer.port);
+        let error: NodeJS.ErrnoException | null = null;
+        let pendingDrains = 0;
+        const started = performance.now();
+        while (error === null && performance.now() - started < 3000) {
+          writer.write(Buffer.alloc(64 * 1024));
+          const drained = writer.drain();
+          if (!drained.done()) pendingDrains++;
+          error = await drained.then(() => null, (e: unknown) => e as NodeJS.ErrnoException);
+        }
+        expect(pendingDrains).toBeGreaterThan(0);
+        expect(error?.code).toBe("ECONNRESET");
+        expect(performance.now() - started).toBeLessThan(1500);
+        writer.close();
+        await expect(writer.waitClosed()).rejects.toBe(error);
+      });
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("a peer sending endless bytes without a newline: LimitOverrunError, bounded buffer, and the stream goes on (as CPython)", async () => {
+    const peer = await nodePeer((socket) => {
+      const chunk = Buffer.alloc(16 * 1024, 0x61);
+      const pump = (): void => {
+        while (!socket.destroyed && socket.write(chunk));
+        if (!socket.destroyed) socket.once("drain", pump);
+      };
+      pump();
+    });
+    try {
+      await runLoop(async () => {
+        const [reader, writer] = await openConnection(HOST, peer.port, { limit: 1024 });
+        const buffered = (): number => Number(/ (\d+) bytes/.exec(String(reader))?.[1] ?? 0);
+        const overrun = await reader.readuntil("\n").then(() => null, (e: unknown) => e);
+        expect(overrun).toBeInstanceOf(LimitOverrunError);
+        // Nothing consumed: the bytes are still there, but no more than a socket read or two past the limit.
+        expect(buffered()).toBeGreaterThan(1024);
+        expect(buffered()).toBeLessThan(512 * 1024);
+        expect(String(reader)).toContain("paused");
+        expect((await reader.read(100)).length).toBe(100);
+        // readline drops the overlong line (Python's ValueError) and waits for more, as before.
+        await expect(reader.readline()).rejects.toBeInstanceOf(RangeError);
+        await sleep(0.05);
+        expect(buffered()).toBeLessThan(512 * 1024);
+        expect((await reader.readexactly(300_000)).length).toBe(300_000);
+        writer.close();
+        await writer.waitClosed();
       });
     } finally {
       await peer.close();
