@@ -4,7 +4,7 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tls from "node:tls";
-export { makeCert, type TestCert } from "@asyncio-ts/test-support/tls";
+export { makeCaSignedCert, makeCert, type TestCert } from "@asyncio-ts/test-support/tls";
 import { run } from "@asyncio-ts/tasks";
 
 export const HOST = "127.0.0.1";

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CheckFailure } from "../src/errors.js";
 import { ResponseParser } from "../src/response-parser.js";
 import { runCli } from "./cli-helpers.js";
-import { closedPort, HOST, makeCert, reply, routes, runLoop, serve, type Handler, type TestServer } from "./helpers.js";
+import { closedPort, HOST, makeCaSignedCert, makeCert, reply, routes, runLoop, serve, type Handler, type TestServer } from "./helpers.js";
 
 // ---------------------------------------------------------------- servers
 
@@ -813,6 +813,24 @@ describe("hostile: TLS confusion", () => {
     });
     expect(closing.connections).toBe(2);
     expect(resetting.connections).toBe(2);
+  });
+
+  it("a certificate that chains to a trusted CA but is not for a server (clientAuth only): TLS, not a rejected future", async () => {
+    // Node reports it with a verification code (INVALID_PURPOSE) that names no
+    // "CERT" and whose message says no "certificate": it was rethrown as a bug,
+    // so checkStatus rejected and checkMany ended, every later URL lost.
+    const cert = makeCaSignedCert(["extendedKeyUsage=clientAuth"]);
+    const s = await raw((socket) => socket.end("HTTP/1.1 200 OK\r\n\r\n"), { tls: cert });
+    const plain = await server(reply("200 OK"));
+    await runLoop(async () => {
+      const result = await checkStatus(s.url(), { ca: cert.ca, retries: 0 });
+      expect(code(result)).toBe("TLS");
+      expect(result.error?.message).toContain("INVALID_PURPOSE");
+      expect(await checkStatus(s.url(), { insecure: true })).toMatchObject({ status: 200, error: null });
+      const all: StatusResult[] = [];
+      for await (const r of checkMany([s.url("/a"), plain.url("/b")], { ca: cert.ca, retries: 0, concurrency: 1 })) all.push(r);
+      expect(all.map((r) => code(r) ?? r.status)).toEqual(["TLS", 200]);
+    });
   });
 
   it("http:// to a TLS port: RESET (the TLS server hangs up on a plain request), never a hang", async () => {
