@@ -45,13 +45,16 @@ export class VirtualClock implements Clock {
   now(): number {
     return this.#now;
   }
-  /** Moves time forward to `when` (never backward). */
+  /** Moves time forward to `when` (never backward). Time stays finite: an infinite `when` is a RangeError. */
   advanceTo(when: number): void {
+    if (when === Infinity) throw new RangeError("VirtualClock.advanceTo() needs a finite time, got Infinity");
     if (when > this.#now) this.#now = when;
   }
-  /** Moves time forward by `seconds`. */
+  /** Moves time forward by `seconds` (a finite, non-negative number). */
   advance(seconds: number): void {
-    if (!(seconds >= 0)) throw new RangeError(`VirtualClock.advance() needs a non-negative number of seconds, got ${String(seconds)}`);
+    if (!(seconds >= 0) || seconds === Infinity) {
+      throw new RangeError(`VirtualClock.advance() needs a finite, non-negative number of seconds, got ${String(seconds)}`);
+    }
     this.#now += seconds;
   }
 }

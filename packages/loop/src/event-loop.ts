@@ -600,6 +600,9 @@ export class EventLoop {
     }
     const when = next._when;
     if (this.#clock.virtual) {
+      // An infinite deadline never comes (asyncio's loop waits on it forever):
+      // time must not jump there, or every later deadline would be due at once.
+      if (when === Infinity) return;
       // Nothing is ready: virtual time jumps straight to the next deadline.
       this.#clock.advanceTo!(when);
       if (this.#immediate === null) this.#immediate = scheduleMacrotask(this.#onImmediate);

@@ -335,3 +335,42 @@ describe("'Exception in callback' message format", () => {
     loop.close();
   });
 });
+
+describe("timers at infinite times", () => {
+  // h = loop.call_later(float('inf'), log.append, 'inf'); loop.call_at(float('-inf'), log.append, '-inf')
+  // loop.call_later(0.05, loop.stop); loop.run_forever()
+  // -> log == ['-inf'], h.when() == inf, h.cancelled() False; and asyncio.sleep(inf) never ends
+  // Before the fix, ours (virtual clock): time jumped to Infinity, then #runOnce moved timers
+  // while `peekWhen() <= now` (Infinity once the heap is empty), pushing undefined until V8
+  // died with "invalid size error".
+  it("an infinite deadline never comes, also on a virtual clock, and does not move virtual time", async () => {
+    const log = await runLogged((loop, log) => {
+      const h = loop.callLater(Infinity, () => log.push("inf"));
+      loop.callAt(-Infinity, () => log.push("-inf"));
+      loop.callLater(0.05, () => {
+        log.push([h.when(), h.cancelled(), loop.time()]);
+        loop.stop();
+      });
+    });
+    expect(log).toEqual(["-inf", [Infinity, false, 0.05]]);
+  });
+
+  it("a virtual clock refuses to be moved to an infinite time", () => {
+    const clock = new VirtualClock();
+    expect(() => clock.advance(Infinity)).toThrow(RangeError);
+    expect(() => clock.advanceTo(Infinity)).toThrow(RangeError);
+    expect(clock.now()).toBe(0);
+  });
+});
+
+describe("callLater with negative delays (test_call_later_negative_delays)", () => {
+  // call_later(-1, cb, 'a'); call_later(-2, cb, 'b'); run once -> ['b', 'a']
+  it("runs the earlier deadline first", async () => {
+    const log = await runLogged((loop, log) => {
+      loop.callLater(-1, (x: string) => log.push(x), "a");
+      loop.callLater(-2, (x: string) => log.push(x), "b");
+      loop.callSoon(() => loop.stop());
+    });
+    expect(log).toEqual(["b", "a"]);
+  });
+});
