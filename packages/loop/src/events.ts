@@ -17,13 +17,14 @@ export function getRunningLoopOrNull(): EventLoop | null {
 
 /**
  * The running loop if there is one, else the current one set by
- * `setEventLoop()`, else a new loop that becomes current (asyncio 3.12).
+ * `setEventLoop()` (even once closed, as asyncio's), else a new loop that
+ * becomes current (asyncio 3.12 makes one the first time; here also after
+ * `setEventLoop(null)`).
  */
 export function getEventLoop(): EventLoop {
   const state = globalState();
   if (state.runningLoop !== null) return state.runningLoop;
-  if (state.currentLoop === null || state.currentLoop.isClosed()) state.currentLoop = new EventLoop();
-  return state.currentLoop;
+  return (state.currentLoop ??= new EventLoop());
 }
 
 /** Makes `loop` the one `getEventLoop()` returns when none is running. */

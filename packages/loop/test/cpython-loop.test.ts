@@ -4,7 +4,7 @@
 // `time.sleep(x)` inside a callback (time passing while an iteration runs) is
 // modelled with `clock.advance(x)` on a virtual clock.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EventLoop, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
+import { EventLoop, getEventLoop, setEventLoop, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
 
 function virtual(): { loop: EventLoop; clock: VirtualClock } {
   const clock = new VirtualClock();
@@ -372,5 +372,20 @@ describe("callLater with negative delays (test_call_later_negative_delays)", () 
       loop.callSoon(() => loop.stop());
     });
     expect(log).toEqual(["b", "a"]);
+  });
+});
+
+describe("a closed current loop is still the current loop (get_event_loop)", () => {
+  // loop = new_event_loop(); set_event_loop(loop); loop.close(); get_event_loop() is loop -> True
+  // Before the fix, ours: a new loop replaced the closed one (events.ts getEventLoop).
+  it("getEventLoop() returns it", () => {
+    const loop = new EventLoop();
+    setEventLoop(loop);
+    loop.close();
+    try {
+      expect(getEventLoop()).toBe(loop);
+    } finally {
+      setEventLoop(null);
+    }
   });
 });
