@@ -130,7 +130,7 @@ function describeCallback(callback: AnyFunction | null, thisArg: unknown, args: 
   // An internal step of a task or future names its owner, as asyncio names the task.
   if (thisArg !== undefined && thisArg !== null && hasOwnToString(thisArg)) return String(thisArg);
   const name = callback?.name ? callback.name.replace(/^bound /, "") : "<anonymous>";
-  return `${name}(${args.map(reprValue).join(", ")})`;
+  return `${name}(${args.map((arg) => reprValue(arg)).join(", ")})`;
 }
 
 /**

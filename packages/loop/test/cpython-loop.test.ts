@@ -389,3 +389,15 @@ describe("a closed current loop is still the current loop (get_event_loop)", () 
     }
   });
 });
+
+describe("handle reprs show every argument in full (reprlib, 6 levels for each)", () => {
+  // def f(*a): pass; repr(loop.call_soon(f, [1, 2], [[1]], {'a': 1})) -> "<Handle f([1, 2], [[1]], {'a': 1}) at ...>"
+  // Before the fix, ours: '<Handle f([...], [[...]], {'a': 1})>': handle.ts mapped args with
+  // args.map(reprValue), which passed each argument's index as reprValue's nesting level.
+  it("does not cut nested arrays by argument position", () => {
+    const { loop } = virtual();
+    function f(..._a: unknown[]): void {}
+    expect(String(loop.callSoon(f, [1, 2], [[1]], { a: 1 }))).toBe("<Handle f([1, 2], [[1]], {'a': 1})>");
+    loop.close();
+  });
+});
