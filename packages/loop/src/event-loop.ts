@@ -118,6 +118,7 @@ export class EventLoop {
   /** Schedules `callback(...args)` for the next iteration, in FIFO order. */
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this.#checkClosed();
+    if (this.#debug) checkNotCoroutine(callback, "callSoon");
     checkCallable(callback, "callSoon");
     const handle = new Handle(callback as AnyFunction, args, this);
     if (this.#debug) handle._sourceTraceback = captureStack();
@@ -131,12 +132,14 @@ export class EventLoop {
    * Wakes an idle loop.
    */
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    if (this.#debug && !this.#closed) checkNotCoroutine(callback, "callSoonThreadsafe");
     return this.callSoon(callback, ...args);
   }
 
   /** Schedules `callback(...args)` to run `delay` seconds from now. A negative delay is zero. */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     checkSeconds(delay, "callLater", "delay");
+    if (this.#debug && !this.#closed) checkNotCoroutine(callback, "callLater");
     return this.callAt(this.time() + delay, callback, ...args);
   }
 
@@ -144,6 +147,7 @@ export class EventLoop {
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     this.#checkClosed();
     checkSeconds(when, "callAt", "when");
+    if (this.#debug) checkNotCoroutine(callback, "callAt");
     checkCallable(callback, "callAt");
     const timer = new TimerHandle(when, this.#timerSeq++, callback as AnyFunction, args, this);
     if (this.#debug) timer._sourceTraceback = captureStack();
@@ -673,6 +677,26 @@ function checkCallable(callback: unknown, where: string): void {
   if (typeof callback !== "function") {
     throw new TypeError(`a callable object was expected by ${where}(), got ${describeValue(callback)}`);
   }
+}
+
+// What a coroutine function is here (CONTRACT §1): calling one only makes a coroutine.
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as unknown;
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as unknown;
+
+/**
+ * Debug mode only, as asyncio's `_check_callback`: a coroutine function (or a
+ * coroutine) given as a callback would never run its body as a callback (an
+ * async function's promise, or a generator, would be dropped), so say so.
+ */
+function checkNotCoroutine(callback: unknown, where: string): void {
+  const isCoroutineFunction =
+    typeof callback === "function" && (callback.constructor === AsyncFunction || callback.constructor === GeneratorFunction);
+  const isGenerator =
+    callback !== null &&
+    typeof callback === "object" &&
+    typeof (callback as Generator).next === "function" &&
+    typeof (callback as Generator).throw === "function";
+  if (isCoroutineFunction || isGenerator) throw new TypeError(`coroutines cannot be used with ${where}()`);
 }
 
 function checkSeconds(value: unknown, where: string, what: string): void {

@@ -4,7 +4,7 @@
 // `time.sleep(x)` inside a callback (time passing while an iteration runs) is
 // modelled with `clock.advance(x)` on a virtual clock.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { EventLoop, getEventLoop, setEventLoop, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
+import { EventLoop, getEventLoop, RuntimeError, setEventLoop, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
 
 function virtual(): { loop: EventLoop; clock: VirtualClock } {
   const clock = new VirtualClock();
@@ -399,5 +399,31 @@ describe("handle reprs show every argument in full (reprlib, 6 levels for each)"
     function f(..._a: unknown[]): void {}
     expect(String(loop.callSoon(f, [1, 2], [[1]], { a: 1 }))).toBe("<Handle f([1, 2], [[1]], {'a': 1})>");
     loop.close();
+  });
+});
+
+describe("debug mode refuses coroutines as callbacks (test_call_coroutine)", () => {
+  // loop.set_debug(True); async def af(): ...
+  // for fn in (af, af()): call_soon(fn) / call_soon_threadsafe(fn) / call_later(60, fn) / call_at(t, fn)
+  //   -> TypeError('coroutines cannot be used with call_soon()') (and ..._threadsafe(), call_at())
+  // loop.set_debug(False); loop.call_soon(af) -> a Handle (checked in debug mode only)
+  // Before the fix, ours: a Handle every time (the async function's promise was dropped when it ran).
+  // A generator function is this library's other kind of coroutine function (CONTRACT §1).
+  it("callSoon, callSoonThreadsafe, callLater and callAt throw TypeError for an async function, a generator function or a generator", () => {
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    async function af(): Promise<void> {}
+    function* gf(): Generator<unknown, void, unknown> {}
+    for (const fn of [af, gf, gf()] as never[]) {
+      expect(() => loop.callSoon(fn)).toThrow(new TypeError("coroutines cannot be used with callSoon()"));
+      expect(() => loop.callSoonThreadsafe(fn)).toThrow(new TypeError("coroutines cannot be used with callSoonThreadsafe()"));
+      expect(() => loop.callLater(60, fn)).toThrow(new TypeError("coroutines cannot be used with callLater()"));
+      expect(() => loop.callAt(loop.time() + 60, fn)).toThrow(new TypeError("coroutines cannot be used with callAt()"));
+    }
+    loop.setDebug(false);
+    expect(String(loop.callSoon(af))).toBe("<Handle af()>");
+    loop.close();
+    loop.setDebug(true);
+    // The closed loop is reported first, as asyncio's _check_closed comes before _check_callback.
+    expect(() => loop.callSoonThreadsafe(af)).toThrow(new RuntimeError("Event loop is closed"));
   });
 });
