@@ -133,14 +133,18 @@ export class EventLoop {
    */
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     if (this.#debug && !this.#closed) checkNotCoroutine(callback, "callSoonThreadsafe");
-    return this.callSoon(callback, ...args);
+    const handle = this.callSoon(callback, ...args);
+    if (handle._sourceTraceback !== undefined) handle._sourceTraceback = dropInnermostFrame(handle._sourceTraceback);
+    return handle;
   }
 
   /** Schedules `callback(...args)` to run `delay` seconds from now. A negative delay is zero. */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     checkSeconds(delay, "callLater", "delay");
     if (this.#debug && !this.#closed) checkNotCoroutine(callback, "callLater");
-    return this.callAt(this.time() + delay, callback, ...args);
+    const timer = this.callAt(this.time() + delay, callback, ...args);
+    if (timer._sourceTraceback !== undefined) timer._sourceTraceback = dropInnermostFrame(timer._sourceTraceback);
+    return timer;
   }
 
   /** Schedules `callback(...args)` at the absolute time `when` (in `time()` seconds). */
@@ -706,8 +710,19 @@ function checkSeconds(value: unknown, where: string, what: string): void {
   if (Number.isNaN(value)) throw new RangeError(`${where}() ${what} must be a number of seconds, got NaN`);
 }
 
+/** The stack of whoever called the loop method that calls this (innermost frame first). */
 function captureStack(): string {
   return (new Error().stack ?? "").split("\n").slice(3).join("\n");
+}
+
+/**
+ * As asyncio's `del handle._source_traceback[-1]` in `call_later` and
+ * `call_soon_threadsafe`: their captured stack starts in the loop method they
+ * delegate to; the source traceback starts at the user's call.
+ */
+function dropInnermostFrame(stack: string): string {
+  const newline = stack.indexOf("\n");
+  return newline === -1 ? "" : stack.slice(newline + 1);
 }
 
 function formatException(error: unknown): string {

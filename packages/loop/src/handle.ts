@@ -38,10 +38,16 @@ export class Handle implements Runnable {
     this._drain = drain;
   }
 
+  /** @internal In debug mode, the repr taken at cancel(), which keeps the callback's description (on the prototype until then). */
+  declare _repr: string | undefined;
+
   /** Prevents the callback from running, if it has not run yet. */
   cancel(): void {
     if (!this._cancelled) {
       this._cancelled = true;
+      // As asyncio: in debug mode a cancelled handle still says what it would
+      // have called (e.g. for a later "Executing <Handle ...> took" warning).
+      if (this._loop.getDebug()) this._repr = this.toString();
       this._callback = null;
       this._args = undefined;
       this._thisArg = undefined;
@@ -61,11 +67,23 @@ export class Handle implements Runnable {
     else callback.apply(this._thisArg, this._args);
   }
 
-  /** The callback's description, as asyncio's handle repr: the task it steps, or the function. */
+  /**
+   * asyncio's handle repr: `<Handle boom(1)>`, `<Handle cancelled>`; in debug
+   * mode also where it was scheduled (`created at file:line`), and a cancelled
+   * handle keeps its callback's description.
+   */
   toString(): string {
-    const kind = this.constructor === Handle ? "Handle" : "TimerHandle";
-    if (this._cancelled) return `<${kind} cancelled>`;
-    return `<${kind} ${this._describe()}>`;
+    if (this._repr !== undefined) return this._repr;
+    return `<${this._reprInfo().join(" ")}>`;
+  }
+
+  /** @internal The parts of the repr, as asyncio's `Handle._repr_info`. */
+  _reprInfo(): string[] {
+    const info = [this.constructor === Handle ? "Handle" : "TimerHandle"];
+    if (this._cancelled) info.push("cancelled");
+    if (this._callback !== null) info.push(this._describe());
+    if (this._sourceTraceback) info.push(`created at ${creationSite(this._sourceTraceback)}`);
+    return info;
   }
 
   /** @internal asyncio's `format_callback_source`: `name(args)`, or the task or future it works for. */
@@ -105,11 +123,26 @@ export class TimerHandle extends Handle implements TimerEntry {
     }
   }
 
-  override toString(): string {
+  override _reprInfo(): string[] {
     // As asyncio: `<TimerHandle when=5 boom(1)>`, `<TimerHandle cancelled when=5>`.
-    if (this._cancelled) return `<TimerHandle cancelled when=${this._when}>`;
-    return super.toString().replace(/^<TimerHandle/, `<TimerHandle when=${this._when}`);
+    const info = super._reprInfo();
+    info.splice(this._cancelled ? 2 : 1, 0, `when=${this._when}`);
+    return info;
   }
+}
+
+Object.defineProperty(Handle.prototype, "_repr", { value: undefined, writable: true });
+
+/**
+ * Where a captured stack (innermost frame first, as `Error.stack` lists it)
+ * says the call was made: `file:line` of its first frame, as asyncio's
+ * `created at file:line`.
+ */
+export function creationSite(stack: string): string {
+  const newline = stack.indexOf("\n");
+  const frame = (newline === -1 ? stack : stack.slice(0, newline)).trim().replace(/^at /, "");
+  const location = /\(?([^()\s]+):(\d+):\d+\)?$/.exec(frame);
+  return location === null ? frame : `${location[1]}:${location[2]}`;
 }
 
 /**

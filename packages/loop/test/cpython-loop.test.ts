@@ -427,3 +427,61 @@ describe("debug mode refuses coroutines as callbacks (test_call_coroutine)", () 
     expect(() => loop.callSoonThreadsafe(af)).toThrow(new RuntimeError("Event loop is closed"));
   });
 });
+
+describe("debug mode: source tracebacks and handle reprs (test_handle_source_traceback, test_handle_repr_debug)", () => {
+  // loop.set_debug(True)
+  // h = loop.call_soon(noop); h._source_traceback[-1][:3] == (__file__, <this line>, 'test_...')
+  // and the same for call_soon_threadsafe and call_later (whose frames in the loop are dropped)
+  // Before the fix, ours: callLater's and callSoonThreadsafe's started in event-loop.ts (callLater, callSoonThreadsafe).
+  it("the source_traceback of every kind of handle starts at the call that scheduled it", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    const contexts: ExceptionContext[] = [];
+    loop.setExceptionHandler((_l, c) => void contexts.push(c));
+    const boom = (): never => {
+      throw new Error("boom");
+    };
+    loop.callSoon(boom);
+    loop.callSoonThreadsafe(boom);
+    loop.callLater(0, boom);
+    loop.callAt(0, boom);
+    loop.callLater(1, () => loop.stop());
+    await loop.runForever();
+    expect(contexts).toHaveLength(4);
+    for (const c of contexts) {
+      const innermost = String(c.source_traceback).split("\n")[0];
+      expect(innermost).toMatch(/cpython-loop\.test\.ts:\d+:\d+\)?$/);
+    }
+    loop.close();
+  });
+
+  // h = loop.call_soon(noop, 1, 2)
+  // repr(h)        -> '<Handle noop(1, 2) at x.py:3 created at x.py:6>'
+  // h.cancel()     -> '<Handle cancelled noop(1, 2) at x.py:3 created at x.py:6>' (a second cancel() changes nothing)
+  // t = loop.call_at(123, noop)
+  // repr(t)        -> '<TimerHandle when=123 noop() at x.py:3 created at x.py:9>'
+  // t.cancel()     -> '<TimerHandle cancelled when=123 noop() at x.py:3 created at x.py:9>'
+  // Not in debug mode: '<Handle cancelled>', '<TimerHandle cancelled when=123>'.
+  // Before the fix, ours: no 'created at', and '<Handle cancelled>' in debug mode too.
+  // (' at x.py:3', where the function is defined, is not known in JavaScript.)
+  it("say where they were created, and keep the callback's description once cancelled", () => {
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    function noop(..._args: unknown[]): void {}
+    const site = String.raw`created at \S+cpython-loop\.test\.ts:\d+`;
+    const h = loop.callSoon(noop, 1, 2);
+    expect(String(h)).toMatch(new RegExp(`^<Handle noop\\(1, 2\\) ${site}>$`));
+    h.cancel();
+    expect(String(h)).toMatch(new RegExp(`^<Handle cancelled noop\\(1, 2\\) ${site}>$`));
+    const once = String(h);
+    h.cancel();
+    expect(String(h)).toBe(once);
+    const t = loop.callAt(123, noop);
+    expect(String(t)).toMatch(new RegExp(`^<TimerHandle when=123 noop\\(\\) ${site}>$`));
+    t.cancel();
+    expect(String(t)).toMatch(new RegExp(`^<TimerHandle cancelled when=123 noop\\(\\) ${site}>$`));
+    loop.setDebug(false);
+    const h2 = loop.callSoon(noop);
+    h2.cancel();
+    expect(String(h2)).toBe("<Handle cancelled>");
+    loop.close();
+  });
+});

@@ -242,7 +242,7 @@ describe("debug mode", () => {
       });
       loop.callSoon(stop);
     });
-    expect(messages.some((m) => /^Executing <Handle slowThing\(\)> took 0\.0\d\d seconds$/.test(m))).toBe(true);
+    expect(messages.some((m) => /^Executing <Handle slowThing\(\) created at \S+event-loop\.test\.ts:\d+> took 0\.0\d\d seconds$/.test(m))).toBe(true);
     loop.close();
   });
 });
