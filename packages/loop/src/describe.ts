@@ -29,6 +29,18 @@ export function describeValue(value: unknown): string {
   return name ? `a ${name}` : "an object";
 }
 
+/** How much of a value a repr shows (reprlib's limits, or none for `repr()`). */
+interface ReprLimits {
+  readonly string: number;
+  readonly number: number;
+  readonly other: number;
+  readonly list: number;
+  readonly dict: number;
+}
+
+const REPRLIB: ReprLimits = { string: 30, number: 40, other: 30, list: 6, dict: 4 };
+const FULL: ReprLimits = { string: Infinity, number: Infinity, other: Infinity, list: Infinity, dict: Infinity };
+
 /**
  * A value as asyncio's reprs show it: Python's `reprlib.repr` (what
  * `_format_callback_source` and future reprs use): strings quoted as Python
@@ -36,12 +48,26 @@ export function describeValue(value: unknown): string {
  * 4 of a dict, 6 levels deep, errors as `Name('message')`, other text cut to 30.
  */
 export function reprValue(value: unknown, level = 6): string {
+  return repr(value, level, REPRLIB, null);
+}
+
+/**
+ * A value as Python's `repr()` shows it, nothing cut (what asyncio's default
+ * exception handler prints for each context key); nesting deeper than 20
+ * levels, or a cycle, shows as `[...]` / `{...}`.
+ */
+export function reprFull(value: unknown): string {
+  return repr(value, 20, FULL, new Set());
+}
+
+/** `ancestors` (for `reprFull`) are the containers being shown: one met again is a cycle, shown as `[...]`. */
+function repr(value: unknown, level: number, limits: ReprLimits, ancestors: Set<object> | null): string {
   switch (typeof value) {
     case "string":
-      return cut(pyStr(value), 30);
+      return cut(pyStr(value), limits.string);
     case "number":
     case "bigint":
-      return cut(String(value), 40);
+      return cut(String(value), limits.number);
     case "undefined":
     case "boolean":
     case "symbol":
@@ -49,13 +75,21 @@ export function reprValue(value: unknown, level = 6): string {
       return describeValue(value);
   }
   if (value === null) return "null";
-  if (Array.isArray(value)) return seq(value, "[", "]", 6, level);
-  if (value instanceof Set) return value.size === 0 ? "set()" : seq([...value], "{", "}", 6, level);
-  if (value instanceof Error) return cut(`${value.name}(${value.message ? pyStr(value.message) : ""})`, 30);
-  if (value instanceof Map) return dict([...value], level);
+  if (value instanceof Error) return cut(`${value.name}(${value.message ? pyStr(value.message) : ""})`, limits.other);
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto === Object.prototype || proto === null) return dict(Object.entries(value as object), level);
-  return cut(describeValue(value), 30);
+  const isDict = proto === Object.prototype || proto === null;
+  if (!Array.isArray(value) && !(value instanceof Set) && !(value instanceof Map) && !isDict) return cut(describeValue(value), limits.other);
+  // Only the containers around the one being shown count: a value seen twice side by side is no cycle.
+  const isCycle = ancestors !== null && ancestors.has(value as object);
+  if (isCycle) level = 0;
+  else ancestors?.add(value as object);
+  try {
+    if (Array.isArray(value)) return seq(value, "[", "]", level, limits, ancestors);
+    if (value instanceof Set) return value.size === 0 ? "set()" : seq([...value], "{", "}", level, limits, ancestors);
+    return dict(value instanceof Map ? [...value] : Object.entries(value as object), level, limits, ancestors);
+  } finally {
+    if (!isCycle) ancestors?.delete(value as object);
+  }
 }
 
 /** Python's `repr(str)`: single quotes unless the text has one and no double quote. */
@@ -81,19 +115,19 @@ function cut(text: string, max: number): string {
   return text.slice(0, head) + "..." + text.slice(text.length - tail);
 }
 
-function seq(items: readonly unknown[], open: string, close: string, max: number, level: number): string {
+function seq(items: readonly unknown[], open: string, close: string, level: number, limits: ReprLimits, ancestors: Set<object> | null): string {
   if (items.length === 0) return open + close;
   if (level <= 0) return `${open}...${close}`;
-  const shown = items.slice(0, max).map((item) => reprValue(item, level - 1));
-  if (items.length > max) shown.push("...");
+  const shown = items.slice(0, limits.list).map((item) => repr(item, level - 1, limits, ancestors));
+  if (items.length > limits.list) shown.push("...");
   return open + shown.join(", ") + close;
 }
 
-function dict(entries: readonly (readonly [unknown, unknown])[], level: number): string {
+function dict(entries: readonly (readonly [unknown, unknown])[], level: number, limits: ReprLimits, ancestors: Set<object> | null): string {
   if (entries.length === 0) return "{}";
   if (level <= 0) return "{...}";
-  const shown = entries.slice(0, 4).map(([k, v]) => `${reprValue(k, level - 1)}: ${reprValue(v, level - 1)}`);
-  if (entries.length > 4) shown.push("...");
+  const shown = entries.slice(0, limits.dict).map(([k, v]) => `${repr(k, level - 1, limits, ancestors)}: ${repr(v, level - 1, limits, ancestors)}`);
+  if (entries.length > limits.dict) shown.push("...");
   return `{${shown.join(", ")}}`;
 }
 

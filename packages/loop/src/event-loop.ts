@@ -18,7 +18,7 @@ import { RuntimeError } from "./runtime-error.js";
 import { TimerHeap } from "./timer-heap.js";
 import { runCloseHooks } from "./close-hooks.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
-import { describeValue } from "./describe.js";
+import { describeValue, reprFull } from "./describe.js";
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -95,7 +95,7 @@ export class EventLoop {
   #taskFactory: TaskFactory | null = null;
   #defaultExecutor: Executor | null = null;
   #executorShutdownCalled = false;
-  /** Debug mode: the handle being timed and when it started (real seconds). */
+  /** Debug mode: the handle running (asyncio's `_current_handle`), timed from when it started (real seconds). */
   #slowHandle: Runnable | null = null;
   #slowStart = 0;
 
@@ -398,17 +398,28 @@ export class EventLoop {
     }
   }
 
-  /** asyncio's default handler: logs the message, the other context keys and the exception's stack to stderr. */
+  /**
+   * asyncio's default handler: logs the message, the other context keys (as
+   * Python's `repr()` shows them) and the exception's stack to stderr. In debug
+   * mode, a report made while a callback runs also says where that callback was
+   * scheduled (`handle_traceback`, added to the context as asyncio does).
+   */
   defaultExceptionHandler(context: ExceptionContext): void {
     const lines = [context.message || "Unhandled exception in event loop"];
     if (context.level === "warning") {
       console.warn(lines[0]);
       return;
     }
+    const current = this.#slowHandle;
+    if (!("source_traceback" in context) && current !== null && current._sourceTraceback) {
+      context.handle_traceback = current._sourceTraceback;
+    }
     for (const key of Object.keys(context).sort()) {
       if (key === "message" || key === "exception" || key === "level") continue;
       const value = context[key];
-      lines.push(`${key}: ${key.endsWith("traceback") ? String(value) : describeValue(value)}`);
+      if (key === "source_traceback") lines.push(`${key}: Object created at ${formatTraceback(value)}`);
+      else if (key === "handle_traceback") lines.push(`${key}: Handle created at ${formatTraceback(value)}`);
+      else lines.push(`${key}: ${reprFull(value)}`);
     }
     if (context.exception !== undefined) lines.push(formatException(context.exception));
     console.error(lines.join("\n"));
@@ -723,6 +734,16 @@ function captureStack(): string {
 function dropInnermostFrame(stack: string): string {
   const newline = stack.indexOf("\n");
   return newline === -1 ? "" : stack.slice(newline + 1);
+}
+
+/**
+ * A captured stack as asyncio's default handler shows one: "(most recent call
+ * last):" and the frames, outermost first (a JavaScript stack lists the
+ * innermost first).
+ */
+function formatTraceback(stack: unknown): string {
+  const frames = String(stack).split("\n").map((f) => f.trim()).filter(Boolean);
+  return ["(most recent call last):", ...frames.reverse().map((f) => `  ${f}`)].join("\n");
 }
 
 function formatException(error: unknown): string {

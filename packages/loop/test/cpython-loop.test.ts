@@ -485,3 +485,62 @@ describe("debug mode: source tracebacks and handle reprs (test_handle_source_tra
     loop.close();
   });
 });
+
+describe("the default exception handler's output (default_exception_handler)", () => {
+  // loop.default_exception_handler({"message": "M", "context": {"message": "b", "n": 1}, "list": [1, "a"],
+  //                                 "s": "str", "n": None, "e2": ValueError("x")})
+  // -> "M\ncontext: {'message': 'b', 'n': 1}\ne2: ValueError('x')\nlist: [1, 'a']\nn: None\ns: 'str'"
+  // Before the fix, ours: 'context: a Object', 'e2: Error: x', 'list: 1,a', 's: "str"' (describeValue, not repr).
+  it("shows each key's value as repr() does", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { loop } = virtual();
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    loop.defaultExceptionHandler({ message: "M", context: { message: "b", n: 1 }, list: [1, "a"], s: "str", n: null, e2: new RangeError("x"), cyclic });
+    expect(String(spy.mock.calls[0][0])).toBe(
+      "M\ncontext: {'message': 'b', 'n': 1}\ncyclic: [1, [...]]\ne2: RangeError('x')\nlist: [1, 'a']\nn: null\ns: 'str'",
+    );
+    loop.close();
+  });
+
+  // loop.set_debug(True); def boom(): raise ValueError("b"); loop.call_soon(boom)
+  // -> 'Exception in callback boom() at ...\nhandle: <Handle boom() at ... created at x.py:16>\n'
+  //    'source_traceback: Object created at (most recent call last):\n  File "x.py", line 16, in <module>\n ...'
+  // def cb(): loop.call_exception_handler({"message": "manual"})  (scheduled with call_soon, debug mode)
+  // -> 'manual\nhandle_traceback: Handle created at (most recent call last):\n  File "x.py", line 23, ...'
+  //    (base_events: added when the context has no source_traceback and a handle with one is running)
+  // Before the fix, ours: 'source_traceback:     at ...' (the raw stack) and no handle_traceback.
+  it("debug mode: source_traceback and handle_traceback as 'created at (most recent call last)', outermost frame first", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    function boom(): never {
+      throw new Error("b");
+    }
+    loop.callSoon(boom);
+    let manual: ExceptionContext | null = null;
+    loop.callSoon(function cb() {
+      manual = { message: "manual" };
+      loop.callExceptionHandler(manual);
+    });
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    const [first, second] = spy.mock.calls.map((c) => String(c[0]).split("\n"));
+    expect(first.slice(0, 3)).toEqual([
+      "Exception in callback boom()",
+      expect.stringMatching(/^handle: <Handle boom\(\) created at \S+cpython-loop\.test\.ts:\d+>$/),
+      "source_traceback: Object created at (most recent call last):",
+    ]);
+    // The last frame listed is the innermost: the callSoon call in this test.
+    const boomFrames = first.slice(3, first.indexOf("Error: b"));
+    expect(boomFrames.at(-1)).toMatch(/^ {2}at .*cpython-loop\.test\.ts:\d+:\d+\)?$/);
+    expect(second[0]).toBe("manual");
+    expect(second[1]).toBe("handle_traceback: Handle created at (most recent call last):");
+    expect(second.at(-1)).toMatch(/^ {2}at .*cpython-loop\.test\.ts:\d+:\d+\)?$/);
+    // As asyncio, the default handler adds the key to the context it was given.
+    expect(Object.keys(manual!).sort()).toEqual(["handle_traceback", "message"]);
+    // Outside a callback, or not in debug mode, there is no running handle to name.
+    loop.callExceptionHandler({ message: "outside" });
+    expect(String(spy.mock.calls[2][0])).toBe("outside");
+    loop.close();
+  });
+});
