@@ -544,3 +544,28 @@ describe("the default exception handler's output (default_exception_handler)", (
     loop.close();
   });
 });
+
+describe("close() with pending callbacks and timers (BaseEventLoop.close)", () => {
+  // h = call_soon(log.append, 'soon'); t = call_later(1, log.append, 'later'); loop.close()
+  // -> h.cancelled() False, t.cancelled() False (dropped, not cancelled); cancel() after close works
+  // call_soon / run_forever / call_later / call_at / call_soon_threadsafe -> RuntimeError('Event loop is closed')
+  // log == []
+  it("drops them without cancelling them; the closed loop refuses everything", () => {
+    const { loop } = virtual();
+    const log: string[] = [];
+    const h = loop.callSoon((x: string) => log.push(x), "soon");
+    const t = loop.callLater(1, (x: string) => log.push(x), "later");
+    loop.close();
+    expect([h.cancelled(), t.cancelled()]).toEqual([false, false]);
+    t.cancel();
+    h.cancel();
+    expect([h.cancelled(), t.cancelled()]).toEqual([true, true]);
+    const closed = new RuntimeError("Event loop is closed");
+    expect(() => loop.callSoon(() => {})).toThrow(closed);
+    expect(() => loop.runForever()).toThrow(closed);
+    expect(() => loop.callLater(1, () => {})).toThrow(closed);
+    expect(() => loop.callAt(1, () => {})).toThrow(closed);
+    expect(() => loop.callSoonThreadsafe(() => {})).toThrow(closed);
+    expect(log).toEqual([]);
+  });
+});

@@ -9,8 +9,8 @@
 //   f = loop.create_future(); f.set_result(3); loop.run_until_complete(f) -> 3
 //   loop.call_soon(log.append, 'soon'); loop.run_until_complete(f) -> 3, and 'soon' ran (one iteration)
 import { describe, expect, it } from "vitest";
-import { EventLoop, RuntimeError, VirtualClock } from "@asyncio-ts/loop";
-import { sleep, type Future, type Task } from "@asyncio-ts/tasks";
+import { EventLoop, RuntimeError, VirtualClock, type Executor } from "@asyncio-ts/loop";
+import { ensureFuture, sleep, Task, type Future } from "@asyncio-ts/tasks";
 import { KINDS } from "./helpers.js";
 
 describe.each(KINDS)("runUntilComplete on a pre-stopped loop (%s coroutines)", (kind) => {
@@ -52,6 +52,167 @@ describe("runUntilComplete of a done future", () => {
     loop.callSoon(() => log.push("soon"));
     expect(await loop.runUntilComplete(f)).toBe(3);
     expect(log).toEqual(["soon"]);
+    loop.close();
+  });
+});
+
+describe("runUntilComplete stops after the iteration in which the future's done callback runs", () => {
+  // loop.call_soon(first)   # first: log 'first'; call_soon(log.append, 'second-iter')
+  // async def main(): log 'main'; call_soon(soon)  # soon: log 'soon-from-main'; call_soon(log.append, 'third')
+  // loop.run_until_complete(main()) -> 1, log ['first', 'main', 'second-iter', 'soon-from-main']
+  // call_soon(loop.stop); run_forever() -> log + ['third']
+  // async def bad(): raise ValueError('v'); run_until_complete(bad()) raises ValueError('v');
+  // then call_soon(call_soon, func) where func logs 'func' and stops: run_forever() runs func
+  // (test_run_until_complete_baseexception: no stop() is left pending)
+  it("callbacks queued during that iteration wait for the next run; a failed run leaves no stop pending", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    const log: string[] = [];
+    loop.callSoon(() => {
+      log.push("first");
+      loop.callSoon(() => log.push("second-iter"));
+    });
+    const result = await loop.runUntilComplete(async () => {
+      log.push("main");
+      loop.callSoon(() => {
+        log.push("soon-from-main");
+        loop.callSoon(() => log.push("third"));
+      });
+      return 1;
+    });
+    expect([result, [...log]]).toEqual([1, ["first", "main", "second-iter", "soon-from-main"]]);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(log.at(-1)).toBe("third");
+    await expect(
+      loop.runUntilComplete(async () => {
+        throw new RangeError("v");
+      }),
+    ).rejects.toThrow(new RangeError("v"));
+    loop.callSoon(() =>
+      loop.callSoon(() => {
+        log.push("func");
+        loop.stop();
+      }),
+    );
+    await loop.runForever();
+    expect(log.at(-1)).toBe("func");
+    loop.close();
+  });
+
+  // loop.run_until_complete('blah') -> TypeError (test_run_until_complete_type_error)
+  it("refuses what is not awaitable with TypeError", () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    expect(() => loop.runUntilComplete("blah" as never)).toThrow(TypeError);
+    expect(loop.isRunning()).toBe(false);
+    loop.close();
+  });
+});
+
+describe("runUntilComplete and the task factory (test_create_task)", () => {
+  // class EventLoop(BaseEventLoop): def create_task(self, coro): return MyTask(coro, loop=self)
+  // asyncio.ensure_future(coro, loop=loop) -> a MyTask; run_until_complete(coro) wraps it the same way
+  // (base_events.run_until_complete -> tasks.ensure_future -> loop.create_task -> the task factory)
+  it("a coroutine is wrapped through the loop's createTask, so through the factory", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    class MyTask<T> extends Task<T> {}
+    const made: Task<unknown>[] = [];
+    loop.setTaskFactory((l, coro, options) => {
+      const t = new MyTask(coro, { loop: l, ...options });
+      made.push(t);
+      return t;
+    });
+    expect(await loop.runUntilComplete(async () => 7)).toBe(7);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toBeInstanceOf(MyTask);
+    expect(ensureFuture(async () => 8, { loop })).toBe(made[1]);
+    expect(await loop.runUntilComplete(made[1])).toBe(8);
+    loop.close();
+  });
+});
+
+describe("a closed loop (test_close)", () => {
+  // loop.close(); create_future() still works; run_until_complete(fut), create_task(coro),
+  // run_in_executor(None, func) -> RuntimeError('Event loop is closed')
+  it("makes futures but refuses tasks, runs and executor calls", () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    loop.close();
+    const closed = new RuntimeError("Event loop is closed");
+    const f = loop.createFuture();
+    expect(f.done()).toBe(false);
+    expect(() => loop.runUntilComplete(f)).toThrow(closed);
+    expect(() => loop.createTask(async () => 1)).toThrow(closed);
+    expect(() => ensureFuture(async () => 1, { loop })).toThrow(closed);
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(closed);
+  });
+});
+
+describe("the default executor's lifecycle (run_in_executor, shutdown_default_executor, close)", () => {
+  /** An executor that runs calls on a resolved promise and records its shutdowns. */
+  function recorder(log: unknown[]): Executor {
+    return {
+      submit: (fn, ...args) => Promise.resolve().then(() => (fn as (...a: unknown[]) => never)(...args)),
+      shutdown: (options) => void log.push(["shutdown", options?.wait]),
+    };
+  }
+
+  // loop.set_default_executor(Rec()); run_in_executor(None, add, 2, 3) -> 5
+  // run_in_executor(None, lambda: 1/0) -> raises ZeroDivisionError in the awaiting coroutine
+  // shutdown_default_executor() -> None, log [('shutdown', True)]
+  // run_in_executor(None, print) -> RuntimeError('Executor shutdown has been called'), also after set_default_executor(Rec())
+  // run_in_executor(Rec(), f) still works -> 'explicit'
+  // close() -> the default executor set last is shut down without waiting: ('shutdown', False)
+  it("shutdownDefaultExecutor waits for the executor; afterwards only explicit executors are used", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    const log: unknown[] = [];
+    loop.setDefaultExecutor(recorder(log));
+    expect(await loop.runUntilComplete(loop.runInExecutor(null, (a: number, b: number) => a + b, 2, 3))).toBe(5);
+    await loop.runUntilComplete(async () => {
+      try {
+        await loop.runInExecutor(null, () => {
+          throw new RangeError("1/0");
+        });
+      } catch (e) {
+        log.push(["raised", (e as Error).name]);
+      }
+    });
+    expect(await loop.runUntilComplete(() => loop.shutdownDefaultExecutor())).toBeUndefined();
+    expect(log).toEqual([
+      ["raised", "RangeError"],
+      ["shutdown", true],
+    ]);
+    const shutDown = new RuntimeError("Executor shutdown has been called");
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(shutDown);
+    loop.setDefaultExecutor(recorder(log));
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(shutDown);
+    expect(await loop.runUntilComplete(loop.runInExecutor(recorder([]), () => "explicit"))).toBe("explicit");
+    loop.close();
+    expect(log.at(-1)).toEqual(["shutdown", false]);
+  });
+
+  // loop = new_event_loop(); shutdown_default_executor() with none made -> None; run_in_executor(None, f)
+  // -> RuntimeError('Executor shutdown has been called')
+  // class BadShutdown(...): shutdown raises ValueError('no shutdown'); shutdown_default_executor() raises it
+  // executor.submit raising ValueError('nope') -> run_in_executor raises it at the call
+  it("without a default executor, after a failing shutdown, and with a submit() that throws", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    await loop.runUntilComplete(() => loop.shutdownDefaultExecutor());
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(new RuntimeError("Executor shutdown has been called"));
+    const other = new EventLoop({ clock: new VirtualClock() });
+    other.setDefaultExecutor({
+      submit: () => Promise.resolve(),
+      shutdown: () => {
+        throw new RangeError("no shutdown");
+      },
+    });
+    await expect(other.runUntilComplete(() => other.shutdownDefaultExecutor())).rejects.toThrow(new RangeError("no shutdown"));
+    const refusing: Executor = {
+      submit: () => {
+        throw new RangeError("nope");
+      },
+      shutdown: () => undefined,
+    };
+    expect(() => other.runInExecutor(refusing, () => 1)).toThrow(new RangeError("nope"));
+    other.close();
     loop.close();
   });
 });
