@@ -68,10 +68,23 @@ export function isSuspend(value: unknown): boolean {
   return value === S.suspend.value;
 }
 
-let neverRetrieved: FinalizationRegistry<{ loop: EventLoop; message: string; exception: unknown; future: string }> | null = null;
+interface NeverRetrieved {
+  loop: EventLoop;
+  message: string;
+  exception: unknown;
+  future: string;
+  /** Where a task was created, in debug mode. */
+  sourceTraceback: string | undefined;
+}
 
-function reportNeverRetrieved(record: { loop: EventLoop; message: string; exception: unknown; future: string }): void {
-  record.loop.callExceptionHandler({ message: record.message, exception: record.exception, future: record.future });
+let neverRetrieved: FinalizationRegistry<NeverRetrieved> | null = null;
+
+function reportNeverRetrieved(record: NeverRetrieved): void {
+  const { loop, message, exception, future, sourceTraceback } = record;
+  // As asyncio's Future.__del__: source_traceback only when the creation stack was kept (debug mode).
+  loop.callExceptionHandler(
+    sourceTraceback ? { message, exception, future, source_traceback: sourceTraceback } : { message, exception, future },
+  );
 }
 
 /**
@@ -183,7 +196,13 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
     neverRetrieved ??= new FinalizationRegistry(reportNeverRetrieved);
     neverRetrieved.register(
       this,
-      { loop: this._loop, message: `${this._kindName()} exception was never retrieved`, exception, future: String(this) },
+      {
+        loop: this._loop,
+        message: `${this._kindName()} exception was never retrieved`,
+        exception,
+        future: String(this),
+        sourceTraceback: this._creationStack(),
+      },
       this,
     );
     this._scheduleCallbacks();
@@ -330,6 +349,11 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
   _kindName(): string {
     const ctor = this.constructor;
     return ctor === Future ? "Future" : ctor.name || "Future";
+  }
+
+  /** @internal Where the future was made, if known (a task's, in debug mode); plain futures keep none. */
+  _creationStack(): string | undefined {
+    return undefined;
   }
 
   /** @internal asyncio's `_future_repr_info`: the state, the outcome, then `cb=[...]` while callbacks wait. */

@@ -19,7 +19,13 @@ export function registerWithLoop(): void {
   // A closing loop destroys its pending tasks: say so, as asyncio does when they are collected.
   onLoopClose("tasks.pendingTasks", (loop: EventLoop) => {
     for (const task of dropLoopTasks(loop)) {
-      loop.callExceptionHandler({ message: "Task was destroyed but it is pending!", task });
+      // As asyncio's Task.__del__: source_traceback only when the creation stack was kept (debug mode).
+      const sourceTraceback = task._creationStack();
+      loop.callExceptionHandler(
+        sourceTraceback
+          ? { message: "Task was destroyed but it is pending!", task, source_traceback: sourceTraceback }
+          : { message: "Task was destroyed but it is pending!", task },
+      );
     }
   });
 }

@@ -203,6 +203,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     return ctor === Task ? "Task" : ctor.name || "Task";
   }
 
+  override _creationStack(): string | undefined {
+    return this._extra?.sourceTraceback ?? undefined;
+  }
+
   override _reprInfo(): string[] {
     const info = super._reprInfo();
     if (this._numCancelsRequested > 0 && this._state === PENDING) info[0] = "cancelling";

@@ -379,3 +379,24 @@ describe("an async task awaiting a future of another loop fails", () => {
     other.close();
   });
 });
+
+describe("debug mode: task reports carry the task's creation stack", () => {
+  // loop.set_debug(True); t2 = loop.create_task(forever()); run briefly; loop.close(); del t2
+  // -> ['message', 'source_traceback', 'task'] 'Task was destroyed but it is pending!'
+  // (Task.__del__ adds source_traceback when the task kept one, i.e. in debug mode)
+  // Before the fix, ours: ['message', 'task'] even in debug mode, though the task kept its stack.
+  it("'Task was destroyed but it is pending!' has source_traceback in debug mode", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock(), debug: true });
+    const contexts: ExceptionContext[] = [];
+    loop.setExceptionHandler((_l, c) => void contexts.push(c));
+    await loop.runUntilComplete(async () => {
+      createTask(async () => {
+        await sleep(3600);
+      });
+      await sleep(0);
+    });
+    loop.close();
+    expect(contexts.map((c) => Object.keys(c).sort())).toEqual([["message", "source_traceback", "task"]]);
+    expect(String(contexts[0].source_traceback)).toContain("cpython-introspection.test.ts");
+  });
+});
