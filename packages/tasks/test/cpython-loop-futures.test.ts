@@ -199,7 +199,7 @@ describe("the default executor's lifecycle (run_in_executor, shutdown_default_ex
     expect(() => loop.runInExecutor(null, () => 1)).toThrow(new RuntimeError("Executor shutdown has been called"));
     const other = new EventLoop({ clock: new VirtualClock() });
     other.setDefaultExecutor({
-      submit: () => Promise.resolve(),
+      submit: () => Promise.resolve() as never,
       shutdown: () => {
         throw new RangeError("no shutdown");
       },
