@@ -126,6 +126,17 @@ describe("runUntilComplete and the task factory (test_create_task)", () => {
     expect(made[0]).toBeInstanceOf(MyTask);
     expect(ensureFuture(async () => 8, { loop })).toBe(made[1]);
     expect(await loop.runUntilComplete(made[1])).toBe(8);
+    // Ours passes the factory createTask's options (3.13 passes its keyword arguments;
+    // 3.12 only context=), and still sets the name afterwards as 3.12 does.
+    const seen: unknown[] = [];
+    loop.setTaskFactory((l, coro, options) => {
+      seen.push(options);
+      return new Task(coro, { loop: l });
+    });
+    const named = loop.createTask(async () => 9, { name: "n" }) as Task<number>;
+    expect(seen).toEqual([{ name: "n" }]);
+    expect(named.getName()).toBe("n");
+    expect(await loop.runUntilComplete(named)).toBe(9);
     loop.close();
   });
 });
