@@ -75,6 +75,25 @@ function repr(value: unknown, level: number, limits: ReprLimits, ancestors: Set<
       return describeValue(value);
   }
   if (value === null) return "null";
+  try {
+    return reprObject(value as object, level, limits, ancestors);
+  } catch {
+    // A getter, proxy or toString that throws: as reprlib's repr_instance, name the
+    // object instead, so that reporting an error never raises another one.
+    return `<${safeClassName(value as object)} instance>`;
+  }
+}
+
+function safeClassName(value: object): string {
+  try {
+    const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === "string" && name !== "" ? name : "object";
+  } catch {
+    return "object";
+  }
+}
+
+function reprObject(value: object, level: number, limits: ReprLimits, ancestors: Set<object> | null): string {
   if (value instanceof Error) return cut(`${value.name}(${value.message ? pyStr(value.message) : ""})`, limits.other);
   const proto = Object.getPrototypeOf(value) as unknown;
   const isDict = proto === Object.prototype || proto === null;

@@ -569,3 +569,33 @@ describe("close() with pending callbacks and timers (BaseEventLoop.close)", () =
     expect(log).toEqual([]);
   });
 });
+
+describe("an argument whose repr fails does not break error reporting (reprlib.repr_instance)", () => {
+  // class Evil: def __repr__(self): raise ValueError('repr')
+  // def f(a): raise ValueError('boom'); loop.call_soon(f, Evil()); loop.call_soon(loop.stop); loop.run_forever()
+  // -> handler: 'Exception in callback f(<Evil instance at 0x7fbf2f401b80>) at ...', then the loop stops normally
+  // Before the fix, ours: the getter's error escaped #runBatch while the message was formatted,
+  // killing the process (an uncaught exception in the host callback).
+  it("the callback's error is reported, naming the object, and the loop goes on", async () => {
+    const { loop } = virtual();
+    const messages: string[] = [];
+    loop.setExceptionHandler((_l, c) => void messages.push(c.message));
+    const evil = {
+      get x(): never {
+        throw new Error("getter");
+      },
+    };
+    const log: string[] = [];
+    loop.callSoon(function f(_a: unknown) {
+      throw new Error("boom");
+    }, evil);
+    loop.callSoon(() => {
+      log.push("next");
+      loop.stop();
+    });
+    await loop.runForever();
+    expect(messages).toEqual(["Exception in callback f(<Object instance>)"]);
+    expect(log).toEqual(["next"]);
+    loop.close();
+  });
+});
