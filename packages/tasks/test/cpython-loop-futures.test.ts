@@ -9,7 +9,7 @@
 //   f = loop.create_future(); f.set_result(3); loop.run_until_complete(f) -> 3
 //   loop.call_soon(log.append, 'soon'); loop.run_until_complete(f) -> 3, and 'soon' ran (one iteration)
 import { describe, expect, it } from "vitest";
-import { EventLoop, RuntimeError, VirtualClock, type Executor } from "@asyncio-ts/loop";
+import { EventLoop, RuntimeError, VirtualClock, type Executor, type FutureLike } from "@asyncio-ts/loop";
 import { ensureFuture, sleep, Task, type Future } from "@asyncio-ts/tasks";
 import { KINDS } from "./helpers.js";
 
@@ -224,6 +224,57 @@ describe("the default executor's lifecycle (run_in_executor, shutdown_default_ex
     };
     expect(() => other.runInExecutor(refusing, () => 1)).toThrow(new RangeError("nope"));
     other.close();
+    loop.close();
+  });
+});
+
+describe("runUntilComplete of a promise and of a foreign future", () => {
+  // CPython: run_until_complete(awaitable) goes through ensure_future(): an asyncio-compatible
+  // future of this loop (one with get_loop() and add/remove_done_callback) is used as is and its
+  // done callback removed afterwards; other awaitables are wrapped. A promise is our other awaitable.
+  it("waits for a promise settled by the host, and for a FutureLike of another library, which it leaves with no callback", async () => {
+    const loop = new EventLoop();
+    expect(await loop.runUntilComplete(new Promise<string>((resolve) => setTimeout(() => resolve("host"), 5)))).toBe("host");
+    await expect(loop.runUntilComplete(Promise.reject(new RangeError("no")))).rejects.toThrow(new RangeError("no"));
+
+    class Foreign<T> implements FutureLike<T> {
+      callbacks: ((f: this) => void)[] = [];
+      value: { v: T } | null = null;
+      done(): boolean {
+        return this.value !== null;
+      }
+      cancelled(): boolean {
+        return false;
+      }
+      result(): T {
+        return this.value!.v;
+      }
+      exception(): unknown {
+        return undefined;
+      }
+      cancel(): boolean {
+        return false;
+      }
+      addDoneCallback(cb: (f: this) => void): void {
+        this.callbacks.push(cb);
+      }
+      removeDoneCallback(cb: (f: this) => void): number {
+        const before = this.callbacks.length;
+        this.callbacks = this.callbacks.filter((c) => c !== cb);
+        return before - this.callbacks.length;
+      }
+      getLoop(): EventLoop {
+        return loop;
+      }
+      set(v: T): void {
+        this.value = { v };
+        for (const cb of this.callbacks) loop.callSoon(cb, this);
+      }
+    }
+    const foreign = new Foreign<number>();
+    loop.callLater(0.001, () => foreign.set(42));
+    expect(await loop.runUntilComplete(foreign)).toBe(42);
+    expect(foreign.callbacks).toEqual([]);
     loop.close();
   });
 });
