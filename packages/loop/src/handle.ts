@@ -140,7 +140,9 @@ Object.defineProperty(Handle.prototype, "_repr", { value: undefined, writable: t
  */
 export function creationSite(stack: string): string {
   const newline = stack.indexOf("\n");
-  const frame = (newline === -1 ? stack : stack.slice(0, newline)).trim().replace(/^at /, "");
+  const line = (newline === -1 ? stack : stack.slice(0, newline)).trim();
+  // V8 frames read "at name (file:line:col)"; SpiderMonkey's and JavaScriptCore's "name@file:line:col".
+  const frame = line.startsWith("at ") ? line.slice(3) : line.replace(/^[^@\s]*@/, "");
   const location = /\(?([^()\s]+):(\d+):\d+\)?$/.exec(frame);
   return location === null ? frame : `${location[1]}:${location[2]}`;
 }
