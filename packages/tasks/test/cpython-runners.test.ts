@@ -495,3 +495,17 @@ describe("debug mode from the environment (test_env_var_debug)", () => {
     expect(debugWith("1")).toEqual([true, false]);
   });
 });
+
+describe("Runner options and arguments (test_non_debug, test_debug, test_run_non_coro)", () => {
+  // with asyncio.Runner(debug=False) as r: r.get_loop().get_debug() -> False; debug=True -> True
+  // with asyncio.Runner() as r: r.run(123) -> ValueError('a coroutine was expected, got 123') (a wrong type: TypeError here)
+  it("debug reaches the loop at once; run() of a non-coroutine is refused and the runner stays usable", async () => {
+    const off = new Runner({ debug: false, loopFactory: virtualLoop });
+    const on = new Runner({ debug: true, loopFactory: virtualLoop });
+    expect([off.getLoop().getDebug(), on.getLoop().getDebug()]).toEqual([false, true]);
+    expect(() => off.run(123 as never)).toThrow(TypeError);
+    expect(await off.run(async () => "still usable")).toBe("still usable");
+    await off.close();
+    await on.close();
+  });
+});
