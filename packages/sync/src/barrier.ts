@@ -52,7 +52,9 @@ export class Barrier extends LoopBound {
    * broken by `abort()` or reset by `reset()` while waiting.
    */
   wait(): Future<number> {
-    return new Operation(this._getLoop(), this.#waitBody());
+    // As in CPython the barrier itself is never bound to a loop: its Condition
+    // binds, where a wait actually blocks (so a Barrier(1) works in any loop).
+    return new Operation(this._anyLoop(), this.#waitBody());
   }
 
   *#waitBody(): Body<number> {
@@ -102,7 +104,7 @@ export class Barrier extends LoopBound {
    * `BrokenBarrierError`.
    */
   reset(): Future<void> {
-    return new Operation(this._getLoop(), this.#resetBody());
+    return new Operation(this._anyLoop(), this.#resetBody());
   }
 
   *#resetBody(): Body<void> {
@@ -124,7 +126,7 @@ export class Barrier extends LoopBound {
    * `BrokenBarrierError`, until `reset()`.
    */
   abort(): Future<void> {
-    return new Operation(this._getLoop(), this.#abortBody());
+    return new Operation(this._anyLoop(), this.#abortBody());
   }
 
   *#abortBody(): Body<void> {

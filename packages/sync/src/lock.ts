@@ -64,9 +64,10 @@ export class Lock extends LoopBound {
    */
   acquire(): Future<true> {
     if (!this.#locked && (this.#waiters === null || allCancelled(this.#waiters))) {
+      const done = this._doneTrue(); // first: it throws outside a running loop
       this.#locked = true;
       this.#holder = currentTask();
-      return this._doneTrue();
+      return done;
     }
     return new Operation(this._getLoop(), this.#acquireBody());
   }

@@ -127,12 +127,13 @@ export class Queue<T = unknown> extends LoopBound {
    */
   put(item: T): Future<void> {
     if (!this.full()) {
+      const done = this._doneVoid(); // first: it throws outside a running loop
       try {
         this.putNowait(item);
       } catch (error) {
-        return rejected(this._anyLoop(), error);
+        return rejected(done.getLoop(), error);
       }
-      return this._doneVoid();
+      return done;
     }
     return new Operation(this._getLoop(), this.#putBody(item));
   }
@@ -235,7 +236,8 @@ export class Queue<T = unknown> extends LoopBound {
    */
   join(): Future<void> {
     if (this.#unfinishedTasks <= 0) return this._doneVoid();
-    return new Operation(this._getLoop(), this.#joinBody());
+    // Not _getLoop(): as in CPython, only the internal Event binds (to the loop it waits in).
+    return new Operation(this._anyLoop(), this.#joinBody());
   }
 
   *#joinBody(): Body<void> {

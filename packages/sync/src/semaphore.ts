@@ -66,8 +66,9 @@ export class Semaphore extends LoopBound {
    */
   acquire(): Future<true> {
     if (!this.locked()) {
+      const done = this._doneTrue(); // first: it throws outside a running loop
       this.#value--;
-      return this._doneTrue();
+      return done;
     }
     return new Operation(this._getLoop(), this.#acquireBody());
   }

@@ -3,7 +3,7 @@
 // expected value below is what CPython printed for the same scenario (the
 // Python snippets are in the comments). Workers run as both coroutine kinds.
 import { RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, ensureFuture, Future, sleep } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
 import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
@@ -472,6 +472,93 @@ describe("CPython: awaiting without suspending, and cancel messages", () => {
         ["task", "CancelledError", "bye"],
         ["get", "CancelledError", "q"],
         ["task", "CancelledError", "q"],
+      ]);
+    });
+  }
+});
+
+// asyncio's _LoopBoundMixin binds a primitive only where it creates a future (a wait that blocks):
+// a bound Lock taken on its fast path by `async with` in a second asyncio.run() works; Queue.join()
+// binds only the queue's internal Event, and a Barrier only its Condition (so Barrier(1), reset() and
+// abort() work in any loop). Ours bound the Barrier and the Queue on every wait()/reset()/join(), ran
+// use()'s body on the first loop's future ("Event loop is closed", leaving the lock held), and handed
+// out a done future of the first loop, whose done callbacks never ran.
+// python3.12 → [('b1', 0), ('use', 3), ('task use', 4), ('b1', 0), ('b1 broken', True), ('get', 2), 'ev callback',
+//               ('lock', 'RuntimeError', True), ('b2', 'RuntimeError', True), ('locked', True)]
+describe("CPython _LoopBoundMixin: primitives used from a second event loop", () => {
+  for (const kind of KINDS) {
+    it(`only a wait that blocks binds; fast paths work in any loop (${kind})`, async () => {
+      const lock = new Lock();
+      const q = new Queue<number>();
+      const ev = new Event();
+      const b1 = new Barrier(1);
+      const b2 = new Barrier(2);
+      const log: unknown[] = [];
+      await run(async () => {
+        // Each of lock, ev and b2's condition waits once here; join() binds only q's Event.
+        await lock.acquire();
+        const t = createTask(() => lock.acquire());
+        await sleep(0);
+        lock.release();
+        await t;
+        lock.release();
+        const w = createTask(() => ev.wait());
+        await sleep(0);
+        ev.set();
+        await w;
+        await settle([createTask(() => b2.wait()), createTask(() => b2.wait())]);
+        q.putNowait(1);
+        const j = createTask(() => q.join());
+        await sleep(0);
+        q.getNowait();
+        q.taskDone();
+        await j;
+        log.push(["b1", await b1.wait()]);
+      });
+      await run(async () => {
+        const use = (v: number) =>
+          lock.use(
+            coroutine(kind, function* () {
+              yield sleep(0);
+              return v;
+            }),
+          );
+        await spawn(kind, function* () {
+          log.push(["use", yield use(3)]);
+          log.push(["task use", yield createTask(coroutine(kind, function* () { return yield use(4); }))]);
+          log.push(["b1", yield b1.wait()]);
+          yield b1.reset();
+          yield b1.abort();
+          log.push(["b1 broken", b1.broken]);
+          const g = ensureFuture(q.get());
+          yield sleep(0);
+          q.putNowait(2);
+          log.push(["get", yield g]);
+          ensureFuture(ev.wait()).addDoneCallback(() => log.push("ev callback"));
+          yield sleep(0);
+          yield lock.acquire();
+        });
+        for (const [name, op] of [
+          ["lock", () => lock.acquire()],
+          ["b2", () => b2.wait()],
+        ] as const) {
+          const t = createTask(op);
+          await sleep(0);
+          log.push([name, errName(t.exception()), /is bound to a different event loop/.test((t.exception() as Error).message)]);
+        }
+        log.push(["locked", lock.locked()]);
+      });
+      expect(log).toEqual([
+        ["b1", 0],
+        ["use", 3],
+        ["task use", 4],
+        ["b1", 0],
+        ["b1 broken", true],
+        ["get", 2],
+        "ev callback",
+        ["lock", "RuntimeError", true],
+        ["b2", "RuntimeError", true],
+        ["locked", true],
       ]);
     });
   }

@@ -20,20 +20,28 @@ export class LoopBound {
     return loop;
   }
 
-  /** @internal The loop for an operation that completes at once (no binding). */
+  /**
+   * @internal The loop for an operation that does not bind the primitive: the
+   * running one, even when the primitive is bound to another (CPython checks
+   * the binding only where it creates a future; a free Lock taken by
+   * `async with` in a second `asyncio.run()` works there).
+   */
   _anyLoop(): EventLoop {
-    return this.#loop ?? getRunningLoop();
+    return getRunningLoop();
   }
 
   /**
-   * @internal One shared, already completed `Future<true>`: returned by every
-   * operation that succeeds at once, so the fast path allocates nothing. Done
-   * futures are immutable (cancel() returns false), so sharing is safe.
+   * @internal A shared, already completed `Future<true>` of the running loop:
+   * returned by every operation that succeeds at once, so the fast path
+   * allocates nothing. Done futures are immutable (cancel() returns false), so
+   * sharing is safe; one of another loop is not (its done callbacks would be
+   * scheduled on that loop, maybe closed), hence the check.
    */
   _doneTrue(): Future<true> {
+    const loop = getRunningLoop();
     let future = this.#doneTrue;
-    if (future === null) {
-      future = this.#doneTrue = new Future<true>({ loop: this._anyLoop() });
+    if (future === null || future.getLoop() !== loop) {
+      future = this.#doneTrue = new Future<true>({ loop });
       future.setResult(true);
     }
     return future;
@@ -41,9 +49,10 @@ export class LoopBound {
 
   /** @internal As `_doneTrue()`, for `Future<void>`. */
   _doneVoid(): Future<void> {
+    const loop = getRunningLoop();
     let future = this.#doneVoid;
-    if (future === null) {
-      future = this.#doneVoid = new Future<void>({ loop: this._anyLoop() });
+    if (future === null || future.getLoop() !== loop) {
+      future = this.#doneVoid = new Future<void>({ loop });
       future.setResult(undefined);
     }
     return future;
