@@ -79,17 +79,24 @@ class HeapStore<T> implements Store<T> {
   toArray(): T[] {
     return this.#heap.slice();
   }
+  // Both sifts move a hole instead of swapping; `finally` fills it with the item
+  // even when the comparison throws, so the heap stays a permutation of its items
+  // exactly where heapq's (swapping) C code leaves it: a put whose item cannot be
+  // ordered raises TypeError but leaves the item in the queue, as in CPython.
   #siftDown(start: number, pos: number): void {
     const heap = this.#heap;
     const item = heap[pos];
-    while (pos > start) {
-      const parentPos = (pos - 1) >> 1;
-      const parent = heap[parentPos];
-      if (!this.#less(item, parent)) break;
-      heap[pos] = parent;
-      pos = parentPos;
+    try {
+      while (pos > start) {
+        const parentPos = (pos - 1) >> 1;
+        const parent = heap[parentPos];
+        if (!this.#less(item, parent)) break;
+        heap[pos] = parent;
+        pos = parentPos;
+      }
+    } finally {
+      heap[pos] = item;
     }
-    heap[pos] = item;
   }
   #siftUp(pos: number): void {
     const heap = this.#heap;
@@ -97,14 +104,17 @@ class HeapStore<T> implements Store<T> {
     const start = pos;
     const item = heap[pos];
     let child = 2 * pos + 1;
-    while (child < end) {
-      const right = child + 1;
-      if (right < end && !this.#less(heap[child], heap[right])) child = right;
-      heap[pos] = heap[child];
-      pos = child;
-      child = 2 * pos + 1;
+    try {
+      while (child < end) {
+        const right = child + 1;
+        if (right < end && !this.#less(heap[child], heap[right])) child = right;
+        heap[pos] = heap[child];
+        pos = child;
+        child = 2 * pos + 1;
+      }
+    } finally {
+      heap[pos] = item;
     }
-    heap[pos] = item;
     this.#siftDown(start, pos);
   }
 }

@@ -42,6 +42,11 @@ export function setStore<T>(queue: Queue<T>, store: Store<T>): void {
   installStore(queue, store);
 }
 
+/** An item as the queue's repr shows it; arrays (PriorityQueue's tuples) element by element. */
+function formatItem(item: unknown): string {
+  return Array.isArray(item) ? `[${item.map(formatItem).join(", ")}]` : describeValue(item);
+}
+
 function wakeupNext(waiters: Deque<Future<void>>): void {
   // Wake the first waiter that is not cancelled (popping the ones before it).
   for (;;) {
@@ -281,7 +286,7 @@ export class Queue<T = unknown> extends LoopBound {
 
   override toString(): string {
     let result = `maxsize=${this.#maxsize}`;
-    if (this.#items.length > 0) result += ` _queue=[${this.#items.toArray().map((x) => describeValue(x)).join(", ")}]`;
+    if (this.#items.length > 0) result += ` _queue=${formatItem(this.#items.toArray())}`;
     if (this.#getters.length > 0) result += ` _getters[${this.#getters.length}]`;
     if (this.#putters.length > 0) result += ` _putters[${this.#putters.length}]`;
     if (this.#unfinishedTasks > 0) result += ` tasks=${this.#unfinishedTasks}`;

@@ -373,6 +373,56 @@ describe("CPython QueueBasicTests / QueueGetTests / QueuePutTests", () => {
   });
 });
 
+describe("CPython PriorityQueue: items that cannot be ordered", () => {
+  // heapq.heappush appends, then sifts by swapping: a comparison that raises TypeError leaves the item in
+  // the heap (qsize counts it, tasks does not); heappop's re-heapify raising loses the smallest item. Ours
+  // sifted a hole and never filled it on the error: the item was lost and a parent duplicated.
+  // python3.12 → [('put_nowait', 'TypeError'), (4, "<PriorityQueue maxsize=0 _queue=[(0, 'x'), (0, 5), (2, 2), (1, 1)] tasks=3>"),
+  //               ([(0, 'x'), (0, 5), (0, 6), (1, 1), (2, 2)], 4), ('get_nowait', 'TypeError'),
+  //               (2, "<PriorityQueue maxsize=0 _queue=[(1, 'x'), (1, 5)] tasks=3>")]
+  it("a put whose comparison raises TypeError leaves the heap a permutation, as heapq does", async () => {
+    const log: unknown[] = [];
+    await runVirtual(async () => {
+      let q = new PriorityQueue<[number, unknown]>();
+      for (const x of [[0, "x"], [1, 1], [2, 2]] as [number, unknown][]) q.putNowait(x);
+      try {
+        q.putNowait([0, 5]); // [0, 5] < [1, 1], then 5 against "x"
+      } catch (e) {
+        log.push(["put_nowait", errName(e)]);
+      }
+      log.push([q.qsize(), String(q)]);
+      await q.put([0, 6]);
+      const out: unknown[] = [];
+      while (!q.empty()) out.push(q.getNowait());
+      log.push([out, q.statistics().unfinishedTasks]);
+      q = new PriorityQueue<[number, unknown]>();
+      for (const x of [[0, "a"], [1, "x"], [1, 5]] as [number, unknown][]) q.putNowait(x);
+      try {
+        q.getNowait();
+      } catch (e) {
+        log.push(["get_nowait", errName(e)]);
+      }
+      log.push([q.qsize(), String(q)]);
+    });
+    expect(log).toEqual([
+      ["put_nowait", "TypeError"],
+      [4, `<PriorityQueue maxsize=0 _queue=[[0, "x"], [0, 5], [2, 2], [1, 1]] tasks=3>`],
+      [
+        [
+          [0, "x"],
+          [0, 5],
+          [0, 6],
+          [1, 1],
+          [2, 2],
+        ],
+        4,
+      ],
+      ["get_nowait", "TypeError"],
+      [2, `<PriorityQueue maxsize=0 _queue=[[1, "x"], [1, 5]] tasks=3>`],
+    ]);
+  });
+});
+
 describe("CPython _QueueJoinTestMixin", () => {
   for (const Q of QUEUES) {
     // test_task_done_underflow / test_task_done / test_join_empty_queue / test_format, per queue class.
