@@ -477,6 +477,58 @@ describe("CPython: awaiting without suspending, and cancel messages", () => {
   }
 });
 
+// An operation nobody awaits directly (ensureFuture(), gather()) runs like CPython's ensure_future(coro): a
+// task of its own, whose whole chain of awaits resumes in one step. join() awaits an Event.wait() inside it,
+// waitFor() a wait() that awaits acquire(): ours took one more loop iteration per nested operation.
+// python3.12 → [['tick0', 'task_done', 'tick1', 'tick2', 'join done', 'tick3', 'tick4', 'tick5'],
+//               ['tick0', 'tick1', 'notified', 'tick2', 'released', 'tick3', 'tick4', ('wait_for done', 7), 'tick5', 'tick6', 'tick7']]
+describe("CPython: nested operations awaited through ensureFuture()", () => {
+  async function ticker(log: unknown[], n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      log.push(`tick${i}`);
+      await sleep(0);
+    }
+  }
+
+  it("resume in the same loop iteration as CPython's task would", async () => {
+    const out: unknown[] = [];
+    await runVirtual(async () => {
+      let log: unknown[] = [];
+      const q = new Queue<number>();
+      q.putNowait(1);
+      ensureFuture(q.join()).addDoneCallback(() => log.push("join done"));
+      let t = createTask(() => ticker(log, 6));
+      await sleep(0);
+      q.getNowait();
+      q.taskDone();
+      log.push("task_done");
+      await t;
+      out.push(log);
+      log = [];
+      const c = new Condition();
+      await c.acquire();
+      let flag: number | false = false;
+      ensureFuture(c.waitFor(() => flag)).addDoneCallback((f) => log.push(["wait_for done", f.result()]));
+      t = createTask(() => ticker(log, 8));
+      await sleep(0);
+      await sleep(0);
+      await c.acquire();
+      flag = 7;
+      c.notify();
+      log.push("notified");
+      await sleep(0);
+      c.release();
+      log.push("released");
+      await t;
+      out.push(log);
+    });
+    expect(out).toEqual([
+      ["tick0", "task_done", "tick1", "tick2", "join done", "tick3", "tick4", "tick5"],
+      ["tick0", "tick1", "notified", "tick2", "released", "tick3", "tick4", ["wait_for done", 7], "tick5", "tick6", "tick7"],
+    ]);
+  });
+});
+
 // asyncio's _LoopBoundMixin binds a primitive only where it creates a future (a wait that blocks):
 // a bound Lock taken on its fast path by `async with` in a second asyncio.run() works; Queue.join()
 // binds only the queue's internal Event, and a Barrier only its Condition (so Barrier(1), reset() and
