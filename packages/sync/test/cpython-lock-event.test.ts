@@ -2,7 +2,7 @@
 // traces recorded with python3.12 that the other sync tests do not cover. Each
 // expected value below is what CPython printed for the same scenario (the
 // Python snippets are in the comments). Workers run as both coroutine kinds.
-import { RuntimeError } from "@asyncio-ts/loop";
+import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
@@ -527,6 +527,109 @@ describe("CPython: nested operations awaited through ensureFuture()", () => {
       ["tick0", "tick1", "notified", "tick2", "released", "tick3", "tick4", ["wait_for done", 7], "tick5", "tick6", "tick7"],
     ]);
   });
+});
+
+// ensure_future(coro) where coro is `async with lock: body`: the body runs in the task's step that acquired
+// (at once when the lock is free, in the wake-up step when contended), and the task's done callbacks run one
+// iteration after the body ends. Ours ran the body as a separate task one callSoon later (two iterations
+// late) and stepped the operation from that task's done callback (one more): 'd2 body' came four iterations
+// late. (Ours starts acquiring at the call, so main's first ticks are one iteration earlier in (a).)
+// python3.12 → ['tick0', 'a body', 'tick1', 'a end', 'tick2', ('a done', 1), 'tick3', 'tick4', 'tick5']
+//              ['tick0', 'released', 'tick1', 'b body', 'tick2', 'b end', 'tick3', ('b done', 2), 'tick4', 'tick5', 'tick6', 'tick7']
+//              ['c body', 'tick0', 'tick1', ('cancel', True), 'tick2', ('c done', True, False), 'tick3', 'tick4', 'tick5', 'tick6', 'tick7']
+//              ['tick0', 'd1 body', 'tick1', 'd1 end', 'tick2', 'd2 body', 'tick3', 'd2 end', 'tick4', 'tick5', ('d', [1, 2]), 'tick6', 'tick7']
+//              ['body', 'end', ('awaited', 5, False), 'body', 'end', ('error', 'boom', False), 'body', ('cancelled', True, False)]
+describe("CPython: `async with` (use()) awaited through ensureFuture()", () => {
+  async function ticker(log: unknown[], n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      log.push(`tick${i}`);
+      await sleep(0);
+    }
+  }
+
+  for (const kind of KINDS) {
+    it(`the body runs in the step that acquired; the future completes one iteration after it (${kind})`, async () => {
+      const out: unknown[] = [];
+      await runVirtual(async () => {
+        const lock = new Lock();
+        let log: unknown[] = [];
+        const use = (name: string, v: unknown, steps = 1) =>
+          lock.use(
+            coroutine(kind, function* () {
+              log.push(`${name} body`);
+              for (let i = 0; i < steps; i++) yield sleep(0);
+              log.push(`${name} end`);
+              if (v === "boom") throw new RangeError("boom");
+              return v;
+            }),
+          );
+        // a: a free lock
+        let f = ensureFuture(use("a", 1));
+        f.addDoneCallback((f) => log.push(["a done", f.result()]));
+        await ticker(log, 6);
+        out.push(log);
+        // b: contended
+        log = [];
+        await lock.acquire();
+        f = ensureFuture(use("b", 2));
+        f.addDoneCallback((f) => log.push(["b done", f.result()]));
+        let t = createTask(() => ticker(log, 8));
+        await sleep(0);
+        lock.release();
+        log.push("released");
+        await t;
+        out.push(log);
+        // c: cancelled inside the body
+        log = [];
+        f = ensureFuture(use("c", 3, 5));
+        f.addDoneCallback((f) => log.push(["c done", f.cancelled(), lock.locked()]));
+        t = createTask(() => ticker(log, 8));
+        await sleep(0);
+        await sleep(0);
+        f.cancel();
+        log.push(["cancel", lock.locked()]);
+        await t;
+        out.push(log);
+        // d: two of them, and a callback once both are done (gather's)
+        log = [];
+        const fs = [ensureFuture(use("d1", 1)), ensureFuture(use("d2", 2))];
+        let pending = 2;
+        for (const x of fs) x.addDoneCallback(() => --pending === 0 && getRunningLoop().callSoon(() => log.push(["d", fs.map((x) => x.result())])));
+        await ticker(log, 8);
+        out.push(log);
+        // e: awaited later by a task; failing; awaited by a task that is cancelled
+        log = [];
+        f = ensureFuture(use("", 5, 2));
+        await sleep(0);
+        await sleep(0);
+        log.push(["awaited", await f, lock.locked()]);
+        f = ensureFuture(use("", "boom", 2));
+        await sleep(0);
+        try {
+          await f;
+        } catch (e) {
+          log.push(["error", (e as Error).message, lock.locked()]);
+        }
+        f = ensureFuture(use("", 6, 2));
+        await sleep(0);
+        const waiter = spawn(kind, function* () {
+          return yield f;
+        });
+        await sleep(0);
+        waiter.cancel();
+        await settle([waiter]);
+        log.push(["cancelled", f.cancelled(), lock.locked()]);
+        out.push(log.map((x) => (typeof x === "string" ? x.trim() : x)));
+      });
+      expect(out).toEqual([
+        ["tick0", "a body", "tick1", "a end", "tick2", ["a done", 1], "tick3", "tick4", "tick5"],
+        ["tick0", "released", "tick1", "b body", "tick2", "b end", "tick3", ["b done", 2], "tick4", "tick5", "tick6", "tick7"],
+        ["c body", "tick0", "tick1", ["cancel", true], "tick2", ["c done", true, false], "tick3", "tick4", "tick5", "tick6", "tick7"],
+        ["tick0", "d1 body", "tick1", "d1 end", "tick2", "d2 body", "tick3", "d2 end", "tick4", "tick5", ["d", [1, 2]], "tick6", "tick7"],
+        ["body", "end", ["awaited", 5, false], "body", "end", ["error", "boom", false], "body", ["cancelled", true, false]],
+      ]);
+    });
+  }
 });
 
 // asyncio's _LoopBoundMixin binds a primitive only where it creates a future (a wait that blocks):

@@ -1,5 +1,5 @@
 import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
-import { CancelledError, ensureFuture, Future } from "@asyncio-ts/tasks";
+import { CancelledError, ensureFuture, Future, Task } from "@asyncio-ts/tasks";
 
 /**
  * A user coroutine that an operation runs inline in its consumer's task (the
@@ -83,11 +83,14 @@ export class Operation<T> extends Future<T> {
   #parent: Operation<unknown> | null = null;
   /** The generator driver's delegate for `#inner` (what `yield*` would delegate to). */
   #sub: Iterator<unknown, unknown, unknown> | null = null;
+  /** True during the constructor's first run of the body. */
+  #constructing = true;
 
   constructor(loop: EventLoop, body: Body<T>) {
     super({ loop });
     this.#body = body;
     this.#resume(NEXT, undefined);
+    this.#constructing = false;
   }
 
   /** Shown as a plain future (not as our internal class). */
@@ -166,8 +169,11 @@ export class Operation<T> extends Future<T> {
       if (yielded instanceof InlineBody) {
         this.#inner = yielded;
         if (!this.#driven) {
-          // Give a direct consumer the chance to run the body inline; else run it as a task.
-          this.getLoop().callSoon(() => this.#startBodyAsTask(yielded));
+          // Reached at the call: give a direct consumer (`await`, `yield*` right after
+          // the call) the chance to run the body inline. Reached later, from a done
+          // callback, nobody is going to: run it as a task now.
+          if (this.#constructing) this.getLoop().callSoon(() => this.#startBodyAsTask(yielded));
+          else this.#startBodyAsTask(yielded);
         }
         return;
       }
@@ -217,12 +223,54 @@ export class Operation<T> extends Future<T> {
     this.#resume(NEXT, value);
   }
 
+  /**
+   * Runs an inline body nobody drives in a task of its own, as CPython runs
+   * `async with lock: body` inside the task of `ensure_future(coro)`: the task
+   * starts eagerly (the body runs in the step that acquired), and when the body
+   * ends it resumes this operation synchronously, in the task's last step (a done
+   * callback would cost a loop iteration).
+   */
   #startBodyAsTask(inline: InlineBody): void {
     if (this.#driven || this.#inner !== inline) return;
-    const task = inline.inContext(() => ensureFuture(inline.coroutine as never) as Future<unknown>);
-    this.#inner = task;
-    task.addDoneCallback((this.#fallback ??= (f) => this.#onFallback(f)));
-    if (this.#mustCancel && task.cancel(this.#cancelMessage)) this.#mustCancel = false;
+    if (this.#mustCancel) {
+      // Cancelled before the body started: it never runs (a task cancelled before its first step).
+      this.#inner = null;
+      this.#resume(NEXT, undefined);
+      return;
+    }
+    const op = this;
+    let task: Task<unknown> | null = null;
+    // Whether the body's outcome was taken here; if not (a driver attached meanwhile), it is the task's.
+    const ended = (kind: number, value: unknown): boolean => {
+      if (op.#driven || (op.#inner !== inline && (task === null || op.#inner !== task))) return false;
+      op.#inner = null;
+      op.#resume(kind, value);
+      return true;
+    };
+    const coroutine = inline.coroutine;
+    const wrapper: Coroutine<unknown> = isGenerator(coroutine)
+      ? (function* () {
+          let value: unknown;
+          try {
+            value = yield* coroutine;
+          } catch (error) {
+            if (ended(THROW, error)) return undefined;
+            throw error;
+          }
+          return ended(NEXT, value) ? undefined : value;
+        })()
+      : async () => {
+          let value: unknown;
+          try {
+            value = await runInline(coroutine);
+          } catch (error) {
+            if (ended(THROW, error)) return undefined;
+            throw error;
+          }
+          return ended(NEXT, value) ? undefined : value;
+        };
+    task = inline.inContext(() => new Task(wrapper, { loop: this.getLoop(), eagerStart: true }));
+    if (this.#inner === inline && !task.done()) this.#inner = task;
   }
 
   #attach(): void {
