@@ -158,6 +158,9 @@ export class Condition extends LoopBound {
    */
   notify(n = 1): void {
     if (!this.locked()) throw new RuntimeError("cannot notify on un-acquired lock");
+    // Python's `idx >= n` raises TypeError for a str or None; `0 >= "2"` here would wake everyone.
+    // (Python raises only once a waiter is compared; misuse throws at the call here.)
+    if (typeof n !== "number") throw new TypeError(`notify() takes a number of waiters to wake, got ${describeValue(n)}`);
     this.#notify(n);
   }
 

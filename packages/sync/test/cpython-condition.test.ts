@@ -410,3 +410,38 @@ describe("CPython Condition: more", () => {
     expect(log).toEqual(["notified from non-holder"]);
   });
 });
+
+describe("CPython Condition.notify(n): argument values", () => {
+  // notify(n) wakes waiters while `idx < n`: -1 and 0 wake none, 1.5 two, NaN every one; a str or None is a
+  // TypeError (Python raises it only once a waiter is compared; misuse throws at the call here). Ours woke
+  // every waiter for "1" (0 >= "1" is false in JS) and none for null.
+  // python3.12 → [("'1'", 'TypeError'), ("'1'", 0), ('None', 'TypeError'), ('None', 0), ('-1', 0), ('0', 0), ('1.5', 2), ('nan', 3)]
+  for (const kind of KINDS) {
+    it(`negative, zero, fractional and NaN counts; a non-number is a TypeError (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const cond = new Condition();
+        const ts = [0, 1, 2].map(() =>
+          spawn(kind, () =>
+            holding(cond, function* () {
+              yield cond.wait();
+            }),
+          ),
+        );
+        await sleep(0);
+        for (const n of ["1", null, -1, 0, 1.5, NaN]) {
+          await cond.acquire();
+          try {
+            cond.notify(n as number);
+          } catch (e) {
+            log.push([String(n), errName(e)]);
+          }
+          cond.release();
+          for (let i = 0; i < 3; i++) await sleep(0);
+          log.push([String(n), ts.filter((t) => t.done()).length]);
+        }
+      });
+      expect(log).toEqual([["1", "TypeError"], ["1", 0], ["null", "TypeError"], ["null", 0], ["-1", 0], ["0", 0], ["1.5", 2], ["NaN", 3]]);
+    });
+  }
+});
