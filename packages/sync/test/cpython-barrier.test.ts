@@ -541,3 +541,112 @@ describe("CPython Barrier: a task blocked while the barrier drains", () => {
     }
   }
 });
+
+describe("CPython BarrierTests: more", () => {
+  for (const kind of KINDS) {
+    // test_locks.BarrierTests.test_filling_tasks_wait_twice (`async with barrier as i` twice) with the order
+    // of events, and test_filling_one_task.
+    // python3.12 → (4, 'first', 4) (0, 'first', 0) (1, 'first', 1) (2, 'first', 2) (3, 'first', 3) (2, 'second', 4)
+    //              (3, 'second', 0) (4, 'second', 1) (0, 'second', 2) (1, 'second', 3) (0, False) (0, 0, 0, False)
+    it(`test_filling_tasks_wait_twice and test_filling_one_task (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const barrier = new Barrier(N);
+        let started = 0;
+        await gatherTasks(kind, N, function* () {
+          const n = started++;
+          const i = yield barrier.wait();
+          log.push([n, "first", i]);
+          const j = yield barrier.wait();
+          log.push([n, "second", j]);
+        });
+        log.push([barrier.nWaiting, barrier.broken]);
+        const b1 = new Barrier(1);
+        const f = () =>
+          spawn(kind, function* () {
+            return yield b1.wait();
+          });
+        log.push([await f(), await f(), b1.nWaiting, b1.broken]);
+      });
+      expect(log).toEqual([
+        [4, "first", 4],
+        [0, "first", 0],
+        [1, "first", 1],
+        [2, "first", 2],
+        [3, "first", 3],
+        [2, "second", 4],
+        [3, "second", 0],
+        [4, "second", 1],
+        [0, "second", 2],
+        [1, "second", 3],
+        [0, false],
+        [0, 0, 0, false],
+      ]);
+    });
+
+    // reset() with two tasks filling: they raise BrokenBarrierError; a task arriving while it resets waits for
+    // them to leave, then fills. A filling task cancelled gives its index back: the next arrival gets it again.
+    // python3.12 → ('filling', '[filling, waiters:2/3]'), ('after reset', '[resetting, waiters:0/3]'),
+    //   ('t1', 'BrokenBarrierError', 'Abort or reset of barrier', '[resetting, waiters:0/3]'),
+    //   ('t2', 'BrokenBarrierError', 'Abort or reset of barrier', '[filling, waiters:0/3]'),
+    //   ('t3 arrived', '[filling, waiters:1/3]', 1), ('after', '[filling, waiters:1/3]', 1), ('t4 arrived', '[filling, waiters:2/3]', 2),
+    //   ('t3', 'CancelledError', '', '[filling, waiters:1/3]'), ('t3 cancelled', '[filling, waiters:1/3]', 1),
+    //   ('t6', 'index', 2, '[draining, waiters:0/3]'), ('t4', 'index', 1, '[draining, waiters:0/3]'),
+    //   ('t5', 'index', 1, '[filling, waiters:0/3]'), ['BrokenBarrierError', 'BrokenBarrierError', 'CancelledError', 1, 1, 2],
+    //   ('end', '[filling, waiters:0/3]')
+    it(`reset() while filling, an arrival during the reset, and a cancelled filler (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const b = new Barrier(3);
+        const w = (name: string) =>
+          spawn(kind, function* () {
+            try {
+              const i = yield b.wait();
+              log.push([name, "index", i, extras(b)]);
+              return i;
+            } catch (e) {
+              log.push([name, errName(e), (e as Error).message, extras(b)]);
+              throw e;
+            }
+          });
+        const t1 = w("t1");
+        const t2 = w("t2");
+        await sleep(0);
+        log.push(["filling", extras(b)]);
+        await b.reset();
+        log.push(["after reset", extras(b)]);
+        const t3 = w("t3");
+        await sleep(0);
+        log.push(["t3 arrived", extras(b), b.nWaiting]);
+        await sleep(0);
+        log.push(["after", extras(b), b.nWaiting]);
+        const t4 = w("t4");
+        await sleep(0);
+        log.push(["t4 arrived", extras(b), b.nWaiting]);
+        t3.cancel();
+        await sleep(0);
+        log.push(["t3 cancelled", extras(b), b.nWaiting]);
+        const rest = [w("t5"), w("t6")];
+        const res = await settle([t1, t2, t3, t4, ...rest]);
+        log.push(res.map((x) => (x instanceof Error ? errName(x) : x)));
+        log.push(["end", extras(b)]);
+      });
+      expect(log).toEqual([
+        ["filling", "[filling, waiters:2/3]"],
+        ["after reset", "[resetting, waiters:0/3]"],
+        ["t1", "BrokenBarrierError", "Abort or reset of barrier", "[resetting, waiters:0/3]"],
+        ["t2", "BrokenBarrierError", "Abort or reset of barrier", "[filling, waiters:0/3]"],
+        ["t3 arrived", "[filling, waiters:1/3]", 1],
+        ["after", "[filling, waiters:1/3]", 1],
+        ["t4 arrived", "[filling, waiters:2/3]", 2],
+        ["t3", "CancelledError", "", "[filling, waiters:1/3]"],
+        ["t3 cancelled", "[filling, waiters:1/3]", 1],
+        ["t6", "index", 2, "[draining, waiters:0/3]"],
+        ["t4", "index", 1, "[draining, waiters:0/3]"],
+        ["t5", "index", 1, "[filling, waiters:0/3]"],
+        ["BrokenBarrierError", "BrokenBarrierError", "CancelledError", 1, 1, 2],
+        ["end", "[filling, waiters:0/3]"],
+      ]);
+    });
+  }
+});

@@ -445,3 +445,173 @@ describe("CPython Condition.notify(n): argument values", () => {
     });
   }
 });
+
+describe("CPython ConditionTests, as both coroutine kinds", () => {
+  // condition.test.ts ports these with async workers only; here each worker runs as both kinds,
+  // with the state after every step.
+  // python3.12 →
+  //   test_wait [([], False), ([], True), ([1], True), ([1], True), ([1, 2], True), ([1, 2, 3], True, [True, True, True])]
+  //   test_wait_cancel_contested [False, 'cancelled', True]
+  //   test_wait_cancel_after_notify [(True, True, False)]
+  //   test_wait_for [[], [], ([1], True)]
+  //   test_notify [[1], [1, 2, 3], [True, True, True], [1, 2, 3, 4, 5]]
+  for (const kind of KINDS) {
+    it(`test_wait, test_wait_cancel_contested, test_wait_cancel_after_notify, test_wait_for, test_notify (${kind})`, async () => {
+      const out: Record<string, unknown> = {};
+      await runVirtual(async () => {
+        {
+          const cond = new Condition();
+          const result: number[] = [];
+          const log: unknown[] = [];
+          const state = (...more: unknown[]) => log.push([[...result], cond.locked(), ...more]);
+          const ts = [1, 2, 3].map((n) =>
+            spawn(kind, function* () {
+              yield cond.acquire();
+              if (yield cond.wait()) result.push(n);
+              return true;
+            }),
+          );
+          await sleep(0);
+          state();
+          await cond.acquire();
+          cond.notify();
+          await sleep(0);
+          state();
+          cond.release();
+          await sleep(0);
+          state();
+          cond.notify(2);
+          await sleep(0);
+          state();
+          cond.release();
+          await sleep(0);
+          state();
+          cond.release();
+          await sleep(0);
+          state(ts.map((t) => t.result()));
+          out.test_wait = log;
+        }
+        {
+          const cond = new Condition();
+          const log: unknown[] = [];
+          await cond.acquire();
+          const wt = spawn(kind, function* () {
+            return yield cond.wait();
+          });
+          await sleep(0);
+          log.push(cond.locked());
+          await cond.acquire();
+          cond.notify();
+          const loop = getRunningLoop();
+          loop.callSoon(() => wt.cancel());
+          loop.callSoon(() => cond.release());
+          try {
+            log.push(["result", await wt]);
+          } catch (e) {
+            if (!(e instanceof CancelledError)) throw e;
+            log.push("cancelled");
+          }
+          log.push(cond.locked());
+          out.test_wait_cancel_contested = log;
+        }
+        {
+          const cond = new Condition();
+          let waited = false;
+          const wt = spawn(kind, () =>
+            holding(cond, function* () {
+              waited = true;
+              yield cond.wait();
+            }),
+          );
+          await sleep(0);
+          await cond.acquire();
+          cond.notify();
+          await sleep(0);
+          wt.cancel();
+          await sleep(0);
+          cond.release();
+          await sleep(0);
+          out.test_wait_cancel_after_notify = [[wt.cancelled(), waited, cond.locked()]];
+        }
+        {
+          const cond = new Condition();
+          let presult = false;
+          const result: number[] = [];
+          const log: unknown[] = [];
+          const t = spawn(kind, function* () {
+            yield cond.acquire();
+            if (yield cond.waitFor(() => presult)) {
+              result.push(1);
+              cond.release();
+            }
+            return true;
+          });
+          await sleep(0);
+          log.push([...result]);
+          await cond.acquire();
+          cond.notify();
+          cond.release();
+          await sleep(0);
+          log.push([...result]);
+          presult = true;
+          await cond.acquire();
+          cond.notify();
+          cond.release();
+          await sleep(0);
+          log.push([[...result], t.done() && t.result()]);
+          out.test_wait_for = log;
+        }
+        {
+          const cond = new Condition();
+          const result: number[] = [];
+          const log: unknown[] = [];
+          const c = (n: number) =>
+            spawn(kind, function* () {
+              yield cond.acquire();
+              if (yield cond.wait()) {
+                result.push(n);
+                cond.release();
+              }
+              return true;
+            });
+          const ts = [1, 2, 3].map(c);
+          await sleep(0);
+          await cond.acquire();
+          cond.notify(1);
+          cond.release();
+          await sleep(0);
+          log.push([...result]);
+          await cond.acquire();
+          cond.notify(1);
+          cond.notify(2048);
+          cond.release();
+          await sleep(0);
+          log.push([...result]);
+          log.push(ts.map((t) => t.result()));
+          [4, 5].map(c);
+          await sleep(0);
+          await cond.acquire();
+          cond.notifyAll();
+          cond.release();
+          await sleep(0);
+          log.push([...result]);
+          out.test_notify = log;
+        }
+      });
+      expect(out).toEqual({
+        test_wait: [
+          [[], false],
+          [[], true],
+          [[1], true],
+          [[1], true],
+          [[1, 2], true],
+          [[1, 2, 3], true, [true, true, true]],
+        ],
+        test_wait_cancel_contested: [false, "cancelled", true],
+        test_wait_cancel_after_notify: [[true, true, false]],
+        test_wait_for: [[], [], [[1], true]],
+        test_notify: [[1], [1, 2, 3], [true, true, true], [1, 2, 3, 4, 5]],
+      });
+    });
+  }
+});

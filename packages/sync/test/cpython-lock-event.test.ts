@@ -3,7 +3,7 @@
 // expected value below is what CPython printed for the same scenario (the
 // Python snippets are in the comments). Workers run as both coroutine kinds.
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, currentTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
 import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
@@ -477,6 +477,148 @@ describe("CPython: awaiting without suspending, and cancel messages", () => {
   }
 });
 
+describe("CPython: cancellation reaching every blocking operation", () => {
+  for (const kind of KINDS) {
+    // task.cancel(msg) while blocked in each operation, then the future of ensure_future(op) cancelled
+    // directly: the message reaches the operation and the task, and nothing is left queued.
+    // python3.12 → for each of sem, ev, cond.wait, cond.wait_for, barrier, put, join, get, use:
+    //   (name, 'inner', ('m-<name>',)), (name, 'task', ('m-<name>',), True); then (name, 'direct', ('d-<name>',), True);
+    //   finally (0, 1, 0, 0, True)
+    it(`the cancel message, from the task or the future, for every operation (${kind})`, async () => {
+      const log: unknown[] = [];
+      const expected: unknown[] = [];
+      await runVirtual(async () => {
+        const lock = new Lock();
+        await lock.acquire();
+        const sem = new Semaphore(0);
+        const ev = new Event();
+        const cond = new Condition();
+        const b = new Barrier(2);
+        const q = new Queue<number>({ maxsize: 1 });
+        q.putNowait(0);
+        const q2 = new Queue<number>();
+        const q3 = new Queue<number>();
+        q3.putNowait(1);
+        const ops: [string, () => Future<unknown>][] = [
+          ["sem", () => sem.acquire()],
+          ["ev", () => ev.wait()],
+          ["cond.wait", () => cond.use(coroutine(kind, function* () { yield cond.wait(); }))],
+          ["cond.wait_for", () => cond.use(coroutine(kind, function* () { yield cond.waitFor(() => false); }))],
+          ["barrier", () => b.wait()],
+          ["put", () => q.put(1)],
+          ["join", () => q3.join()],
+          ["get", () => q2.get()],
+          ["use", () => lock.use(coroutine(kind, function* (): Generator<unknown, void, unknown> {}))],
+        ];
+        for (const [name, op] of ops) {
+          const t = spawn(kind, function* () {
+            try {
+              yield op();
+            } catch (e) {
+              if (e instanceof CancelledError) log.push([name, "inner", e.message]);
+              throw e;
+            }
+          });
+          await sleep(0);
+          t.cancel(`m-${name}`);
+          try {
+            await t;
+          } catch (e) {
+            log.push([name, "task", (e as Error).message, t.cancelled()]);
+          }
+          expected.push([name, "inner", `m-${name}`], [name, "task", `m-${name}`, true]);
+        }
+        for (const [name, op] of ops) {
+          const f = ensureFuture(op());
+          await sleep(0);
+          f.cancel(`d-${name}`);
+          try {
+            await f;
+          } catch (e) {
+            log.push([name, "direct", (e as Error).message, f.cancelled()]);
+          }
+          expected.push([name, "direct", `d-${name}`, true]);
+        }
+        log.push([b.nWaiting, q.qsize(), q.statistics().putters, q2.statistics().getters, lock.locked()]);
+        expected.push([0, 1, 0, 0, true]);
+      });
+      expect(log).toEqual(expected);
+    });
+
+    // Cancelled twice while blocked: one CancelledError (the first message), cancelling() counts both. A
+    // waiter that catches it, uncancels and acquires again queues anew. ensure_future(acquire) woken by
+    // release() and cancelled before it runs passes the lock to the next one.
+    // python3.12 → [('cancel1', True), ('cancel2', True), ('w1 caught', ('a',), 2), ('t', ('a',)), ('waiters', 0),
+    //               ('w2 uncancel', 0), ('w2 waiting', False, 1), 'w2 acquired', ('w2', 'ok', False),
+    //               ('f', True, 'g', False, False), ('g', True, True)]
+    it(`cancelled twice; uncancel and retry; a woken future cancelled directly (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const lock = new Lock();
+        await lock.acquire();
+        const t = spawn(kind, function* () {
+          try {
+            yield lock.acquire();
+          } catch (e) {
+            log.push(["w1 caught", (e as Error).message, currentTask()!.cancelling()]);
+            throw e;
+          }
+        });
+        await sleep(0);
+        log.push(["cancel1", t.cancel("a")]);
+        log.push(["cancel2", t.cancel("b")]);
+        try {
+          await t;
+        } catch (e) {
+          log.push(["t", (e as Error).message]);
+        }
+        log.push(["waiters", lock.statistics().waiters]);
+        const t2 = spawn(kind, function* () {
+          try {
+            yield lock.acquire();
+          } catch {
+            log.push(["w2 uncancel", currentTask()!.uncancel()]);
+          }
+          yield lock.acquire();
+          log.push("w2 acquired");
+          lock.release();
+          return "ok";
+        });
+        await sleep(0);
+        t2.cancel();
+        await sleep(0);
+        log.push(["w2 waiting", t2.done(), lock.statistics().waiters]);
+        lock.release();
+        log.push(["w2", await t2, lock.locked()]);
+        await lock.acquire();
+        const f = ensureFuture(lock.acquire());
+        await sleep(0);
+        const g = ensureFuture(lock.acquire());
+        await sleep(0);
+        lock.release();
+        f.cancel("x");
+        await sleep(0);
+        log.push(["f", f.cancelled(), "g", g.done(), lock.locked()]);
+        await sleep(0);
+        log.push(["g", g.done(), lock.locked()]);
+      });
+      expect(log).toEqual([
+        ["cancel1", true],
+        ["cancel2", true],
+        ["w1 caught", "a", 2],
+        ["t", "a"],
+        ["waiters", 0],
+        ["w2 uncancel", 0],
+        ["w2 waiting", false, 1],
+        "w2 acquired",
+        ["w2", "ok", false],
+        ["f", true, "g", false, false],
+        ["g", true, true],
+      ]);
+    });
+  }
+});
+
 // An operation nobody awaits directly (ensureFuture(), gather()) runs like CPython's ensure_future(coro): a
 // task of its own, whose whole chain of awaits resumes in one step. join() awaits an Event.wait() inside it,
 // waitFor() a wait() that awaits acquire(): ours took one more loop iteration per nested operation.
@@ -693,10 +835,11 @@ describe("CPython _LoopBoundMixin: primitives used from a second event loop", ()
           yield sleep(0);
           yield lock.acquire();
         });
-        for (const [name, op] of [
+        const blocking: [string, () => Future<unknown>][] = [
           ["lock", () => lock.acquire()],
           ["b2", () => b2.wait()],
-        ] as const) {
+        ];
+        for (const [name, op] of blocking) {
           const t = createTask(op);
           await sleep(0);
           log.push([name, errName(t.exception()), /is bound to a different event loop/.test((t.exception() as Error).message)]);

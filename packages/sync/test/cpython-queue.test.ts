@@ -776,3 +776,182 @@ describe("CPython Queue: a newcomer and a woken putter", () => {
     });
   }
 });
+
+describe("CPython 3.13 Queue.shutdown(): waiters caught in transition", () => {
+  for (const kind of KINDS) {
+    // a. a putter woken by get_nowait(), then shutdown() before it runs: QueueShutDown, nothing put.
+    // b. a getter woken by put_nowait(), then shutdown(immediate=True) before it runs: the item is dropped, QueueShutDown.
+    // c. shutdown() does not release join(); draining and task_done() do.
+    // d. shutdown(immediate=True) counts the dropped items done; an item already got still holds join().
+    // e. a putter cancelled after shutdown() woke it raises CancelledError; the other QueueShutDown.
+    // f. shutdown() twice keeps the items; shutdown(True) after it drops them.
+    // g. a getter woken by put_nowait() and cancelled, then shutdown(): the next getter gets the item.
+    // h. on a full shut-down queue: put raises, get drains then raises, put_nowait raises, task_done/join work.
+    // python3.13 →
+    //   ('a got', 'x', '<Queue maxsize=1 tasks=1>'), ('a', 'QueueShutDown', '<Queue maxsize=1 tasks=1 shutdown>'),
+    //   ('b put', "<Queue maxsize=0 _queue=['x'] tasks=1>"), ('b shutdown', '<Queue maxsize=0 shutdown>'), ('b', 'QueueShutDown', '<Queue maxsize=0 shutdown>'),
+    //   ('c after shutdown', False, '<Queue maxsize=0 _queue=[1, 2] tasks=2 shutdown>'), ('c got', 1, 2), ('c one done', False), ('c all done', True),
+    //   ('d', [False, False], '<Queue maxsize=0 tasks=1 shutdown>'), ('d done', [True, True], '<Queue maxsize=0 shutdown>'),
+    //   ('e', ['CancelledError', 'QueueShutDown'], '<Queue maxsize=1 _queue=[0] tasks=1 shutdown>'),
+    //   ('f', '<Queue maxsize=0 _queue=[1] tasks=1 shutdown>'), ('f', '<Queue maxsize=0 shutdown>'),
+    //   ('g', ['CancelledError', 'x'], '<Queue maxsize=0 tasks=1 shutdown>'),
+    //   ('h', 'Queue', ['QueueShutDown', 1, 'QueueShutDown', 'QueueShutDown', None, None], '<Queue maxsize=1 shutdown>'), (same for LifoQueue, PriorityQueue)
+    it(`putters, getters and joiners around shutdown() (${kind})`, async () => {
+      const log: unknown[] = [];
+      const ex = (r: unknown) => (r instanceof Error ? errName(r) : r);
+      await runVirtual(async () => {
+        const put = <T>(q: Queue<T>, x: T) =>
+          spawn(kind, function* () {
+            return yield q.put(x);
+          });
+        const join = <T>(q: Queue<T>) =>
+          spawn(kind, function* () {
+            return yield q.join();
+          });
+        {
+          const q = new Queue<string>({ maxsize: 1 });
+          q.putNowait("x");
+          const p = put(q, "y");
+          await sleep(0);
+          log.push(["a got", q.getNowait(), String(q)]);
+          q.shutdown();
+          log.push(["a", ex((await settle([p]))[0]), String(q)]);
+        }
+        {
+          const q = new Queue<string>();
+          const g = getTask(kind, q);
+          await sleep(0);
+          q.putNowait("x");
+          log.push(["b put", String(q)]);
+          q.shutdown(true);
+          log.push(["b shutdown", String(q)]);
+          log.push(["b", ex((await settle([g]))[0]), String(q)]);
+        }
+        {
+          const q = new Queue<number>();
+          q.putNowait(1);
+          q.putNowait(2);
+          const j = join(q);
+          await sleep(0);
+          q.shutdown();
+          await sleep(0);
+          log.push(["c after shutdown", j.done(), String(q)]);
+          log.push(["c got", await q.get(), q.getNowait()]);
+          q.taskDone();
+          await sleep(0);
+          log.push(["c one done", j.done()]);
+          q.taskDone();
+          await sleep(0);
+          log.push(["c all done", j.done()]);
+        }
+        {
+          const q = new Queue<number>();
+          for (let i = 0; i < 3; i++) q.putNowait(i);
+          q.getNowait();
+          const js = [join(q), join(q)];
+          await sleep(0);
+          q.shutdown(true);
+          await sleep(0);
+          log.push(["d", js.map((j) => j.done()), String(q)]);
+          q.taskDone();
+          await sleep(0);
+          log.push(["d done", js.map((j) => j.done()), String(q)]);
+        }
+        {
+          const q = new Queue<number>({ maxsize: 1 });
+          q.putNowait(0);
+          const ps = [put(q, 1), put(q, 2)];
+          await sleep(0);
+          q.shutdown();
+          ps[0].cancel();
+          log.push(["e", (await settle(ps)).map(ex), String(q)]);
+        }
+        {
+          const q = new Queue<number>();
+          q.putNowait(1);
+          q.shutdown();
+          q.shutdown();
+          log.push(["f", String(q)]);
+          q.shutdown(true);
+          log.push(["f", String(q)]);
+        }
+        {
+          const q = new Queue<string>();
+          const gs = [getTask(kind, q), getTask(kind, q)];
+          await sleep(0);
+          q.putNowait("x");
+          gs[0].cancel();
+          q.shutdown();
+          log.push(["g", (await settle(gs)).map(ex), String(q)]);
+        }
+        for (const Q of QUEUES) {
+          const q = new Q<number>({ maxsize: 1 });
+          q.putNowait(1);
+          q.shutdown();
+          const res: unknown[] = [];
+          for (const op of [() => q.put(2), () => q.get(), () => q.get(), () => q.putNowait(3), () => q.taskDone(), () => q.join()]) {
+            try {
+              const r = op();
+              res.push(r === undefined ? null : ex(await r) ?? null);
+            } catch (e) {
+              res.push(errName(e));
+            }
+          }
+          log.push(["h", Q.name, res, String(q)]);
+        }
+      });
+      expect(log).toEqual([
+        ["a got", "x", "<Queue maxsize=1 tasks=1>"],
+        ["a", "QueueShutDown", "<Queue maxsize=1 tasks=1 shutdown>"],
+        ["b put", `<Queue maxsize=0 _queue=["x"] tasks=1>`],
+        ["b shutdown", "<Queue maxsize=0 shutdown>"],
+        ["b", "QueueShutDown", "<Queue maxsize=0 shutdown>"],
+        ["c after shutdown", false, "<Queue maxsize=0 _queue=[1, 2] tasks=2 shutdown>"],
+        ["c got", 1, 2],
+        ["c one done", false],
+        ["c all done", true],
+        ["d", [false, false], "<Queue maxsize=0 tasks=1 shutdown>"],
+        ["d done", [true, true], "<Queue maxsize=0 shutdown>"],
+        ["e", ["CancelledError", "QueueShutDown"], "<Queue maxsize=1 _queue=[0] tasks=1 shutdown>"],
+        ["f", "<Queue maxsize=0 _queue=[1] tasks=1 shutdown>"],
+        ["f", "<Queue maxsize=0 shutdown>"],
+        ["g", ["CancelledError", "x"], "<Queue maxsize=0 tasks=1 shutdown>"],
+        ...QUEUES.map((Q) => ["h", Q.name, ["QueueShutDown", 1, "QueueShutDown", "QueueShutDown", null, null], `<${Q.name} maxsize=1 shutdown>`]),
+      ]);
+    });
+
+    // test_queues.QueuePutTests.test_put_cancelled (the putter's result) and QueueGetTests.test_get_with_putters
+    // with a real blocked putter: get() wakes it; it puts on its next step.
+    // python3.12 → [1, (True, True), ('before get', '<Queue maxsize=1 _queue=[1] _putters[1] tasks=1>'),
+    //               ('get', 1, '<Queue maxsize=1 tasks=1>', False), ('putter', True, None, '<Queue maxsize=1 _queue=[2] tasks=2>')]
+    it(`test_put_cancelled and test_get_with_putters (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        let q = new Queue<number>();
+        const t = spawn(kind, function* () {
+          yield q.put(1);
+          return true;
+        });
+        log.push(await getTask(kind, q));
+        log.push([t.done(), t.result()]);
+        q = new Queue<number>({ maxsize: 1 });
+        await q.put(1);
+        const p = spawn(kind, function* () {
+          return (yield q.put(2)) ?? null;
+        });
+        await sleep(0);
+        log.push(["before get", String(q)]);
+        log.push(["get", await q.get(), String(q), p.done()]);
+        await sleep(0);
+        log.push(["putter", p.done(), p.result(), String(q)]);
+      });
+      expect(log).toEqual([
+        1,
+        [true, true],
+        ["before get", "<Queue maxsize=1 _queue=[1] _putters[1] tasks=1>"],
+        ["get", 1, "<Queue maxsize=1 tasks=1>", false],
+        ["putter", true, null, "<Queue maxsize=1 _queue=[2] tasks=2>"],
+      ]);
+    });
+  }
+});

@@ -382,3 +382,61 @@ describe("CPython Semaphore: `async with` (use()) forms", () => {
     });
   }
 });
+
+describe("CPython 3.13 SemaphoreTests.test_acquire_fifo_order_4", () => {
+  // A successful acquire() wakes every waiter the counter allows (3.13's Semaphore, which ours is; 3.12.1
+  // woke one, so there c4, created by c1, ran before c3: [1, 2, 4, 3]).
+  // python3.13 → [('c1 start', 0), ('c2 released', 2, True), ('after 1', 2, 3), ('c1 acquired', 0, True),
+  //               ('after 2', 0, 2, [1]), ('c3', True)] [1, 2, 3, 4]
+  for (const kind of KINDS) {
+    it(`an acquire that succeeds wakes the waiters queued behind it (${kind})`, async () => {
+      const log: unknown[] = [];
+      const result: number[] = [];
+      await runVirtual(async () => {
+        const sem = new Semaphore(0);
+        const value = () => sem.statistics().value;
+        let t4: Task<unknown> | null = null;
+        const t1 = spawn(kind, function* () {
+          log.push(["c1 start", value()]);
+          yield sem.acquire();
+          log.push(["c1 acquired", value(), sem.locked()]);
+          t4 = spawn(kind, function* (): Generator<unknown, boolean, unknown> {
+            result.push(4);
+            return true;
+          });
+          result.push(1);
+          return true;
+        });
+        const t2 = spawn(kind, function* () {
+          sem.release();
+          sem.release();
+          sem.release();
+          log.push(["c2 released", value(), sem.locked()]);
+          yield sem.acquire();
+          result.push(2);
+          return true;
+        });
+        const t3 = spawn(kind, function* () {
+          yield sem.acquire();
+          log.push(["c3", sem.locked()]);
+          result.push(3);
+          return true;
+        });
+        await sleep(0);
+        log.push(["after 1", value(), sem.statistics().waiters]);
+        await sleep(0);
+        log.push(["after 2", value(), sem.statistics().waiters, [...result]]);
+        expect(await settle([t1, t2, t3, t4!])).toEqual([true, true, true, true]);
+      });
+      expect(log).toEqual([
+        ["c1 start", 0],
+        ["c2 released", 2, true],
+        ["after 1", 2, 3],
+        ["c1 acquired", 0, true],
+        ["after 2", 0, 2, [1]],
+        ["c3", true],
+      ]);
+      expect(result).toEqual([1, 2, 3, 4]);
+    });
+  }
+});
