@@ -5,7 +5,7 @@
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
-import { Barrier, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
+import { Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
 import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
 
 describe("CPython LockTests", () => {
@@ -475,6 +475,132 @@ describe("CPython: awaiting without suspending, and cancel messages", () => {
       ]);
     });
   }
+});
+
+describe("CPython LockTests / EventTests: the rest, and reprs with cancelled waiters", () => {
+  for (const kind of KINDS) {
+    // test_locks.LockTests.test_cancel_release_race (bpo-32734), as both kinds: t1 cancelled and the lock
+    // released in one callback: exactly one task (t2) takes it.
+    // python3.12 → [1, 3, True, True]
+    it(`test_cancel_release_race (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const lock = new Lock();
+        let lockCount = 0;
+        let callCount = 0;
+        const lockit = () =>
+          spawn(kind, function* () {
+            callCount++;
+            yield lock.acquire();
+            lockCount++;
+          });
+        await lock.acquire();
+        const [t1, t2, t3] = [lockit(), lockit(), lockit()];
+        await sleep(0);
+        getRunningLoop().callSoon(() => {
+          t1.cancel();
+          lock.release();
+        });
+        await expect(t1).rejects.toBeInstanceOf(CancelledError);
+        log.push(lockCount, callCount, t1.cancelled() && t2.done());
+        t3.cancel();
+        await sleep(0);
+        log.push(t3.cancelled());
+      });
+      expect(log).toEqual([1, 3, true, true]);
+    });
+  }
+
+  // test_locks.LockTests.test_release_no_waiters and EventTests.test_clear
+  it("test_release_no_waiters, test_clear", async () => {
+    await runVirtual(async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      expect(lock.locked()).toBe(true);
+      lock.release();
+      expect(lock.locked()).toBe(false);
+      const ev = new Event();
+      expect(ev.isSet()).toBe(false);
+      ev.set();
+      expect(ev.isSet()).toBe(true);
+      ev.clear();
+      expect(ev.isSet()).toBe(false);
+    });
+  });
+
+  // A cancelled waiter stays listed (and counted in the repr) until its task runs; a Semaphore whose only
+  // waiter is cancelled reads unlocked; a woken-then-cancelled BoundedSemaphore waiter passes its permit on.
+  // python3.12 → ['[locked, waiters:1]', '[unlocked, value:1, waiters:1]', '[unlocked, value:1]', '[locked, waiters:1]',
+  //   '[unlocked, waiters:1]', '[unlocked]', '[locked, waiters:2]', ('[locked, waiters:1]', [True, False]),
+  //   '[locked, waiters:1]', '[unlocked, waiters:2]', '[unlocked, waiters:1]', '[unset, waiters:1]', '[unset]']
+  it("reprs while cancelled waiters are still queued", async () => {
+    const log: unknown[] = [];
+    await runVirtual(async () => {
+      const sem = new Semaphore(0);
+      let t = createTask(() => sem.acquire());
+      await sleep(0);
+      t.cancel();
+      log.push(extras(sem));
+      sem.release();
+      log.push(extras(sem));
+      await sleep(0);
+      log.push(extras(sem));
+      const lock = new Lock();
+      await lock.acquire();
+      t = createTask(() => lock.acquire());
+      await sleep(0);
+      t.cancel();
+      log.push(extras(lock));
+      lock.release();
+      log.push(extras(lock));
+      await sleep(0);
+      log.push(extras(lock));
+      const b = new BoundedSemaphore(2);
+      await b.acquire();
+      await b.acquire();
+      let ts = [0, 1].map(() => createTask(() => b.acquire()));
+      await sleep(0);
+      b.release();
+      ts[0].cancel();
+      log.push(extras(b));
+      await sleep(0);
+      log.push([extras(b), ts.map((t) => t.done())]);
+      b.release();
+      b.release();
+      log.push(extras(b));
+      const cond = new Condition();
+      ts = [0, 1].map(() => createTask(() => cond.use(async () => void (await cond.wait()))));
+      await sleep(0);
+      ts[0].cancel();
+      log.push(extras(cond));
+      await sleep(0);
+      log.push(extras(cond));
+      ts[1].cancel();
+      await sleep(0);
+      const ev = new Event();
+      t = createTask(() => ev.wait());
+      await sleep(0);
+      t.cancel();
+      log.push(extras(ev));
+      await sleep(0);
+      log.push(extras(ev));
+    });
+    expect(log).toEqual([
+      "[locked, waiters:1]",
+      "[unlocked, value:1, waiters:1]",
+      "[unlocked, value:1]",
+      "[locked, waiters:1]",
+      "[unlocked, waiters:1]",
+      "[unlocked]",
+      "[locked, waiters:2]",
+      ["[locked, waiters:1]", [true, false]],
+      "[locked, waiters:1]",
+      "[unlocked, waiters:2]",
+      "[unlocked, waiters:1]",
+      "[unset, waiters:1]",
+      "[unset]",
+    ]);
+  });
 });
 
 describe("CPython: cancellation reaching every blocking operation", () => {
