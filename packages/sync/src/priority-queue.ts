@@ -20,7 +20,7 @@ function typeName(value: unknown): string {
 
 /**
  * Python's ordering for the values a PriorityQueue typically holds: numbers,
- * bigints and booleans by value, strings by code unit, arrays element-wise like
+ * bigints and booleans by value, strings by code point, arrays element-wise like
  * tuples (a prefix sorts first). Two values Python could not order (a string
  * and a number, two distinct plain objects) throw `TypeError`, as `<` does in
  * Python; equal leading elements are never compared further than needed, so
@@ -37,7 +37,7 @@ export function pythonCompare(a: unknown, b: unknown): number {
     const y = tb === "boolean" ? Number(b) : (b as number);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (ta === "string" && tb === "string") return (a as string) < (b as string) ? -1 : 1;
+  if (ta === "string" && tb === "string") return compareStrings(a as string, b as string);
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
@@ -47,6 +47,28 @@ export function pythonCompare(a: unknown, b: unknown): number {
     return a.length - b.length;
   }
   throw new TypeError(`'<' not supported between ${typeName(a)} ${describeValue(a)} and ${typeName(b)} ${describeValue(b)}; pass a compare option to PriorityQueue`);
+}
+
+/**
+ * Python orders str by code point; JS's `<` by UTF-16 code unit, which differs
+ * when the first difference pairs a surrogate (half of a code point from
+ * U+10000 up) with a unit from U+E000 to U+FFFF: "\u{10000}" < "\uffff" in JS,
+ * not in Python. Fix up such a pair (ICU's trick: surrogates move above
+ * U+FFFF's unit). Lone surrogates, which Python orders by their own value, are
+ * treated as halves of pairs.
+ */
+function compareStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  let x = a.charCodeAt(i);
+  let y = b.charCodeAt(i);
+  if (x >= 0xd800 && y >= 0xd800) {
+    x += x >= 0xe000 ? -0x800 : 0x2000;
+    y += y >= 0xe000 ? -0x800 : 0x2000;
+  }
+  return x < y ? -1 : 1;
 }
 
 /** A binary min-heap, the same algorithm as Python's heapq (so ties come out in the same order). */

@@ -423,6 +423,28 @@ describe("CPython PriorityQueue: items that cannot be ordered", () => {
   });
 });
 
+describe("CPython PriorityQueue: str order", () => {
+  // Python orders str by code point; JS's < by UTF-16 code unit, so a character from U+10000 up (a surrogate
+  // pair) came out before U+E000..U+FFFF.
+  // python3.12 → ['0x61', '0xd7ff', '0xe000', '0xffff', '0x10000', '0x1f600'], [('0xffff', 0), ('0xffff', 1), ('0x10000', 2)]
+  it("strings by code point, alone and in tuples", async () => {
+    await runVirtual(async () => {
+      const q = new PriorityQueue<string>();
+      for (const s of ["\u{1F600}", "\uffff", "a", "\ue000", "\u{10000}", "\ud7ff"]) q.putNowait(s);
+      const out: string[] = [];
+      while (!q.empty()) out.push(`0x${q.getNowait().codePointAt(0)!.toString(16)}`);
+      expect(out).toEqual(["0x61", "0xd7ff", "0xe000", "0xffff", "0x10000", "0x1f600"]);
+      const t = new PriorityQueue<[string, number]>();
+      for (const x of [["\uffff", 1], ["\u{10000}", 2], ["\uffff", 0]] as [string, number][]) t.putNowait(x);
+      expect(Array.from({ length: 3 }, () => t.getNowait()).map(([a, b]) => [`0x${a.codePointAt(0)!.toString(16)}`, b])).toEqual([
+        ["0xffff", 0],
+        ["0xffff", 1],
+        ["0x10000", 2],
+      ]);
+    });
+  });
+});
+
 describe("CPython _QueueJoinTestMixin", () => {
   for (const Q of QUEUES) {
     // test_task_done_underflow / test_task_done / test_join_empty_queue / test_format, per queue class.
