@@ -43,6 +43,11 @@ export function pythonCompare(a: unknown, b: unknown): number {
     for (let i = 0; i < n; i++) {
       const c = pythonCompare(a[i], b[i]);
       if (c !== 0) return c;
+      // Python's tuple comparison decides at the first element that is not ==: a NaN
+      // against a number is neither < nor > (0 above) yet not equal, so it decides
+      // there ("not less"), without looking at the payloads. (NaN against NaN counts
+      // as equal, as the same float object does in Python.)
+      if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return 0;
     }
     return a.length - b.length;
   }

@@ -423,6 +423,31 @@ describe("CPython PriorityQueue: items that cannot be ordered", () => {
   });
 });
 
+describe("CPython PriorityQueue: NaN priorities", () => {
+  // A tuple comparison decides at the first element that is not ==: (nan, 'a') against (1, 'b') is decided by
+  // nan < 1, false either way, so the payloads are never compared. Ours went on to the payloads ('a' < 'b').
+  // python3.12 → [(0, 'c'), (nan, 'a'), (1, 'b')], [(nan, 'a'), (nan, 'b')] (one nan object), [1, nan, 2]
+  it("a NaN against a number decides the tuple comparison (neither is less)", async () => {
+    await runVirtual(async () => {
+      const q = new PriorityQueue<unknown>();
+      const out = (n: number) => Array.from({ length: n }, () => q.getNowait());
+      for (const x of [[1, "b"], [NaN, "a"], [0, "c"]]) q.putNowait(x);
+      expect(out(3)).toEqual([
+        [0, "c"],
+        [NaN, "a"],
+        [1, "b"],
+      ]);
+      for (const x of [[NaN, "b"], [NaN, "a"]]) q.putNowait(x);
+      expect(out(2)).toEqual([
+        [NaN, "a"],
+        [NaN, "b"],
+      ]);
+      for (const x of [2, NaN, 1]) q.putNowait(x);
+      expect(out(3)).toEqual([1, NaN, 2]);
+    });
+  });
+});
+
 describe("CPython PriorityQueue: str order", () => {
   // Python orders str by code point; JS's < by UTF-16 code unit, so a character from U+10000 up (a surrogate
   // pair) came out before U+E000..U+FFFF.
