@@ -5,7 +5,7 @@
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { CancelledError, createTask, sleep, type Task } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
-import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from "../src/index.js";
+import { Event, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from "../src/index.js";
 import { errName, type Kind, KINDS, runVirtual, settle, spawn, waitFor } from "./helpers.js";
 
 const QUEUES = [Queue, LifoQueue, PriorityQueue] as const;
@@ -998,6 +998,72 @@ describe("CPython 3.13 Queue.shutdown(): waiters caught in transition", () => {
         ["before get", "<Queue maxsize=1 _queue=[1] _putters[1] tasks=1>"],
         ["get", 1, "<Queue maxsize=1 tasks=1>", false],
         ["putter", true, null, "<Queue maxsize=1 _queue=[2] tasks=2>"],
+      ]);
+    });
+  }
+});
+
+describe("CPython QueuePutTests / QueueGetTests, as both coroutine kinds", () => {
+  for (const kind of KINDS) {
+    // test_put_cancelled_race, test_why_are_putters_waiting and test_blocking_get_wait (queue.test.ts ports
+    // them with async workers only), with the queue's state at each step.
+    // python3.12 → [(True, False, "<Queue maxsize=1 _queue=['a'] _putters[2] tasks=1>"), (True, 'a', '<Queue maxsize=1 tasks=1>'),
+    //   ('b', True, '<Queue maxsize=1 tasks=2>'), ('put', 0, 1), ('put', 1, 2), ('got', 0), ('got', 1), ('put', 2, 1), ('put', 3, 2),
+    //   '<Queue maxsize=2 _queue=[2, 3] tasks=4>', ('started', False), ('got', 1, True, True)]
+    it(`test_put_cancelled_race, test_why_are_putters_waiting, test_blocking_get_wait (${kind})`, async () => {
+      const log: unknown[] = [];
+      await runVirtual(async () => {
+        const loop = getRunningLoop();
+        const put = <T>(q: Queue<T>, x: T, after?: () => void) =>
+          spawn(kind, function* () {
+            yield q.put(x);
+            after?.();
+          });
+        const q = new Queue<string>({ maxsize: 1 });
+        const [putA, putB, putC] = [put(q, "a"), put(q, "b"), put(q, "X")];
+        await sleep(0);
+        log.push([putA.done(), putB.done(), String(q)]);
+        putC.cancel();
+        await sleep(0);
+        log.push([putC.cancelled(), q.getNowait(), String(q)]);
+        await sleep(0);
+        log.push([q.getNowait(), putB.done(), String(q)]);
+        await putB;
+        const queue = new Queue<number>({ maxsize: 2 });
+        const getter = spawn(kind, function* () {
+          yield sleep(0);
+          for (let n = queue.qsize(); n > 0; n--) log.push(["got", queue.getNowait()]);
+        });
+        await settle([getter, ...[0, 1, 2, 3].map((i) => put(queue, i, () => log.push(["put", i, queue.qsize()])))]);
+        log.push(String(queue));
+        const q2 = new Queue<number>();
+        const started = new Event();
+        let finished = false;
+        const t = spawn(kind, function* () {
+          started.set();
+          const res = yield q2.get();
+          finished = true;
+          return res;
+        });
+        await started.wait();
+        log.push(["started", finished]);
+        const t0 = loop.time();
+        loop.callLater(0.01, () => q2.putNowait(1));
+        log.push(["got", await t, finished, loop.time() - t0 >= 0.01]);
+      });
+      expect(log).toEqual([
+        [true, false, `<Queue maxsize=1 _queue=["a"] _putters[2] tasks=1>`],
+        [true, "a", "<Queue maxsize=1 tasks=1>"],
+        ["b", true, "<Queue maxsize=1 tasks=2>"],
+        ["put", 0, 1],
+        ["put", 1, 2],
+        ["got", 0],
+        ["got", 1],
+        ["put", 2, 1],
+        ["put", 3, 2],
+        "<Queue maxsize=2 _queue=[2, 3] tasks=4>",
+        ["started", false],
+        ["got", 1, true, true],
       ]);
     });
   }
