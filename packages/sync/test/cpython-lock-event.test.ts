@@ -3,7 +3,7 @@
 // expected value below is what CPython printed for the same scenario (the
 // Python snippets are in the comments). Workers run as both coroutine kinds.
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, currentTask, ensureFuture, Future, run, sleep } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, currentTask, ensureFuture, Future, run, sleep, type Task } from "@asyncio-ts/tasks";
 import { describe, expect, it } from "vitest";
 import { Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, Semaphore } from "../src/index.js";
 import { coroutine, errName, extras, KINDS, runVirtual, settle, spawn } from "./helpers.js";
@@ -558,7 +558,7 @@ describe("CPython LockTests / EventTests: the rest, and reprs with cancelled wai
       const b = new BoundedSemaphore(2);
       await b.acquire();
       await b.acquire();
-      let ts = [0, 1].map(() => createTask(() => b.acquire()));
+      let ts: Task<unknown>[] = [0, 1].map(() => createTask(() => b.acquire()));
       await sleep(0);
       b.release();
       ts[0].cancel();
