@@ -61,7 +61,10 @@ const THROW = 1;
  *   the outcome to the body. Until a driver appears, a done callback on
  *   `#inner` (the fallback) steps the body, as if it ran in a task of its own
  *   (observers then see completion one iteration later, as with
- *   `create_task(lock.acquire())` in CPython).
+ *   `create_task(lock.acquire())` in CPython). Like that task, the fallback
+ *   resumes a whole chain at once: a nested operation tells its undriven parent
+ *   synchronously (`#parent`), and an inline body runs in an eager task that
+ *   resumes the operation from its last step.
  * - `cancel()` works as `Task.cancel()`: it cancels `#inner`, or, when that is
  *   already done, delivers `CancelledError` at the body's next step.
  */
