@@ -78,8 +78,15 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
   #reader: StreamReader | null;
   readonly #clientConnected: ClientConnectedCallback | null;
   #overTls = false;
-  /** Done when the connection is lost: what `writer.waitClosed()` waits for. */
+  /** Done when the connection is lost: what `writer.waitClosed()` returns from then on. */
   readonly #closed: Future<void>;
+  /**
+   * The pending `waitClosed()` futures, one per call (cancelling one cancels
+   * only that wait), completed by `connectionLost` itself so that their
+   * awaiters resume one iteration after it, as awaiting asyncio's `_closed`
+   * does.
+   */
+  #closeWaiters: Future<void>[] = [];
   /** @internal The task running the client callback. */
   _task: Task<unknown> | null = null;
 
@@ -135,6 +142,13 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
         this.#closed.setException(exc);
         this.#closed.exception(); // retrieved: waitClosed() is optional
       }
+      const waiters = this.#closeWaiters;
+      this.#closeWaiters = [];
+      for (const waiter of waiters) {
+        if (waiter.done()) continue;
+        if (exc === null) waiter.setResult(undefined);
+        else waiter.setException(exc);
+      }
     }
     super.connectionLost(exc);
     this.#reader = null;
@@ -151,9 +165,14 @@ export class StreamReaderProtocol extends FlowControlProtocol implements Protoco
     return !this.#overTls;
   }
 
-  /** @internal */
-  _closeWaiter(): Future<void> {
-    return this.#closed;
+  /** @internal What `writer.waitClosed()` returns: a wait of its own while the connection is open. */
+  _waitClosed(): Future<void> {
+    if (this.#closed.done()) return this.#closed; // done: cancelling it is a no-op
+    const waiter = new Future<void>({ loop: this._loop });
+    // Waits cancelled meanwhile are dropped now and then, so repeated timed-out waits do not pile up.
+    if (this.#closeWaiters.length >= 16) this.#closeWaiters = this.#closeWaiters.filter((w) => !w.done());
+    this.#closeWaiters.push(waiter);
+    return waiter;
   }
 }
 

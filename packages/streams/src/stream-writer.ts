@@ -88,9 +88,7 @@ export class StreamWriter {
    * Cancellation: only this wait is cancelled.
    */
   waitClosed(): Future<void> {
-    const outer = new Future<void>({ loop: this.#loop });
-    chain(this.#protocol._closeWaiter(), outer);
-    return outer;
+    return this.#protocol._waitClosed();
   }
 
   /** `"peername"`, `"sockname"`, `"socket"`, `"peercert"`, `"cipher"`, `"sslcontext"`; else `defaultValue`. */

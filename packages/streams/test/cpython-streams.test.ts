@@ -1,0 +1,232 @@
+// Ports of CPython's Lib/test/test_asyncio/test_streams.py (3.12, and 3.13's
+// readuntil tests) that stream-reader.test.ts, open-connection.test.ts and
+// stream-writer.test.ts do not cover, plus the stream-level parts of
+// test_sslproto.py / test_ssl.py. Real sockets on 127.0.0.1 only; the
+// expectations come from running the same scenario on CPython.
+import * as net from "node:net";
+import { RuntimeError } from "@asyncio-ts/loop";
+import { createTask, sleep } from "@asyncio-ts/tasks";
+import { ConnectionResetError, LimitOverrunError, openConnection, startServer, StreamReader } from "@asyncio-ts/streams";
+import { describe, expect, it } from "vitest";
+import { b, HOST, runLoop } from "./helpers.js";
+
+const str = (x: Uint8Array): string => Buffer.from(x).toString("latin1");
+const failure = (f: PromiseLike<unknown>): Promise<unknown> => Promise.resolve(f).then(() => null, (e: unknown) => e);
+/** What a reader holds, from its repr ("<StreamReader 12 bytes ...>"). */
+const buffered = (reader: StreamReader): number => Number(/ (\d+) bytes/.exec(String(reader))?.[1] ?? 0);
+
+/** A plain node:net server (the peer); `close()` destroys its connections too. */
+async function nodePeer(onConnection: (socket: net.Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Runs `ticker` steps (one per loop iteration) next to `body`, returning where `body`'s steps fell among them. */
+async function traceIterations(body: (trace: unknown[]) => Promise<void>): Promise<unknown[]> {
+  const trace: unknown[] = [];
+  const ticker = createTask(async () => {
+    for (let i = 0; i < 6; i++) {
+      trace.push(i);
+      await sleep(0);
+    }
+  });
+  await sleep(0);
+  await body(trace);
+  await ticker;
+  return trace;
+}
+
+describe("StreamReader (test_streams.py, 3.13 readuntil)", () => {
+  it("several separators: the first end position wins, even for a longer separator (test_readuntil_multi_separator)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      stream.feedData(b("ABCDEFG"));
+      expect(str(await stream.readuntil(["DEF", "BCDE"]))).toBe("ABCDE");
+      expect(str(await stream.read(2))).toBe("FG");
+      expect(() => stream.readuntil([""])).toThrow("Separator should be at least one-byte string");
+      expect(() => stream.readuntil([])).toThrow("Separator should contain at least one element");
+    }));
+
+  it("several separators over the limit: 'is found', consumed at the shortest match, nothing consumed (test_readuntil_multi_separator_limit)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader({ limit: 3 });
+      stream.feedData(b("some dataA"));
+      const error = (await failure(stream.readuntil(["A", "ome dataA"]))) as LimitOverrunError;
+      expect(error).toBeInstanceOf(LimitOverrunError);
+      expect(error.message).toBe("Separator is found, but chunk is longer than limit");
+      expect(error.consumed).toBe(9);
+      expect(buffered(stream)).toBe(10);
+    }));
+
+  it("a buffer long enough for the short separator only never makes the offset negative (test_readuntil_multi_separator_negative_offset)", () =>
+    runLoop(async ({ loop }) => {
+      const stream = new StreamReader();
+      stream.feedData(b("data"));
+      const task = createTask(() => stream.readuntil(["A", "long sep"]));
+      loop.callSoon(() => stream.feedData(b("Z")));
+      loop.callSoon(() => stream.feedData(b("Aaaa")));
+      expect(str(await task)).toBe("dataZA");
+      expect(str(await stream.read(3))).toBe("aaa");
+    }));
+
+  it("a separator given as a plain Uint8Array (test_readuntil_bytearray)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      stream.feedData(b("some data\r\n"));
+      expect(str(await stream.readuntil(new Uint8Array([13, 10])))).toBe("some data\r\n");
+      expect(buffered(stream)).toBe(0);
+    }));
+
+  it("readline over the limit while waiting: the error depends on what the wake-up saw, the rest stays", () =>
+    runLoop(async () => {
+      // Fed in two iterations: the first wake-up sees 7 bytes without "\n" (not found, all dropped).
+      let stream = new StreamReader({ limit: 5 });
+      let task = createTask(() => stream.readline());
+      await sleep(0);
+      stream.feedData(b("abcdefg"));
+      await sleep(0);
+      stream.feedData(b("\nrest\n"));
+      let error = (await failure(task)) as Error;
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.message).toBe("Separator is not found, and chunk exceed the limit");
+      expect(buffered(stream)).toBe(6); // "\nrest\n"
+      // Fed in one iteration: the wake-up sees the "\n" (found, the line dropped with it).
+      stream = new StreamReader({ limit: 5 });
+      task = createTask(() => stream.readline());
+      await sleep(0);
+      stream.feedData(b("abcdefg"));
+      stream.feedData(b("\nrest\n"));
+      error = (await failure(task)) as Error;
+      expect(error.message).toBe("Separator is found, but chunk is longer than limit");
+      expect((error.cause as LimitOverrunError).consumed).toBe(7);
+      expect(str(await stream.readline())).toBe("rest\n");
+    }));
+
+  it("at EOF over the limit: readuntil raises LimitOverrunError (not IncompleteReadError), readline drops it all", () =>
+    runLoop(async () => {
+      let stream = new StreamReader({ limit: 3 });
+      stream.feedData(b("abcdefg"));
+      stream.feedEof();
+      const error = (await failure(stream.readuntil("X"))) as LimitOverrunError;
+      expect(error).toBeInstanceOf(LimitOverrunError);
+      expect(error.consumed).toBe(7);
+      expect(buffered(stream)).toBe(7);
+      stream = new StreamReader({ limit: 3 });
+      stream.feedData(b("abcdefg"));
+      stream.feedEof();
+      await expect(stream.readline()).rejects.toThrow(RangeError);
+      expect(stream.atEof()).toBe(true);
+    }));
+
+  it("an exception set while a read waits: the read raises it, the buffer keeps its bytes; data and exception in one iteration: the data first", () =>
+    runLoop(async () => {
+      let stream = new StreamReader();
+      stream.feedData(b("ab"));
+      const exact = createTask(() => stream.readexactly(5));
+      await sleep(0);
+      const exc = new RangeError("x");
+      stream.setException(exc);
+      await expect(exact).rejects.toBe(exc);
+      expect(buffered(stream)).toBe(2);
+
+      stream = new StreamReader();
+      const read = createTask(() => stream.read(10));
+      await sleep(0);
+      stream.feedData(b("ab"));
+      stream.setException(exc);
+      expect(str(await read)).toBe("ab");
+      await expect(stream.read(10)).rejects.toBe(exc);
+      // The exception comes first, even before the size checks of read(0) / readexactly(0).
+      await expect(stream.read(0)).rejects.toBe(exc);
+      await expect(stream.readexactly(0)).rejects.toBe(exc);
+      expect(stream.atEof()).toBe(false);
+    }));
+
+  it("data then EOF in one iteration: a waiting readexactly fails with what there was (partial, expected)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      const task = createTask(() => stream.readexactly(3));
+      await sleep(0);
+      stream.feedData(b("ab"));
+      stream.feedEof();
+      const error = (await failure(task)) as { partial: Uint8Array; expected: number; message: string };
+      expect([str(error.partial), error.expected, error.message]).toEqual(["ab", 3, "2 bytes read on a total of 3 expected bytes"]);
+      expect(stream.atEof()).toBe(true);
+    }));
+
+  it("setException after a readline was cancelled leaves no waiter behind (test_feed_empty_data, 3.12 form)", () =>
+    runLoop(async () => {
+      const stream = new StreamReader();
+      stream.feedData(b(""));
+      const task = createTask(() => stream.readline());
+      await sleep(0);
+      task.cancel();
+      await sleep(0);
+      stream.setException(new RuntimeError("message"));
+      await sleep(0);
+      expect(String(stream)).toBe("<StreamReader exception=RuntimeError('message')>");
+    }));
+});
+
+describe("StreamWriter and connections (test_streams.py)", () => {
+  it("waitClosed() pending when the connection goes resumes one iteration after it, as awaiting asyncio's _closed does", () =>
+    runLoop(async () => {
+      const srv = await startServer(async (r, w) => {
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      // CPython 3.12: [0, 1, 2, 'wait_closed returned', 3, 4, 5]
+      const [, wr] = await openConnection(HOST, port);
+      expect(
+        await traceIterations(async (trace) => {
+          wr.close();
+          await wr.waitClosed();
+          trace.push("waitClosed returned");
+        }),
+      ).toEqual([0, 1, 2, "waitClosed returned", 3, 4, 5]);
+      // Already closed: at once.
+      expect(
+        await traceIterations(async (trace) => {
+          await wr.waitClosed();
+          trace.push("again");
+        }),
+      ).toEqual([0, "again", 1, 2, 3, 4, 5]);
+      srv.close();
+      await srv.waitClosed();
+    }));
+
+  it("cancelling one waitClosed() cancels only that wait", () =>
+    runLoop(async () => {
+      const srv = await startServer(async (r, w) => {
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [, wr] = await openConnection(HOST, port);
+      const waits = Array.from({ length: 20 }, () => createTask(() => wr.waitClosed()));
+      const kept = createTask(() => wr.waitClosed());
+      await sleep(0);
+      for (const w of waits) w.cancel();
+      wr.close();
+      await kept;
+      for (const w of waits) expect(w.cancelled()).toBe(true);
+      await wr.waitClosed();
+      srv.close();
+      await srv.waitClosed();
+    }));
+});
