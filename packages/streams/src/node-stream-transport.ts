@@ -156,6 +156,9 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
   readonly #onNodeError = (error: Error): void => {
     // 'close' follows; the error goes to connectionLost then.
     this.#error ??= error;
+    // Except when the stream stays open: a TLSSocket reports an error after the handshake (a
+    // corrupt record) without destroying itself. An error is fatal, as asyncio's _fatal_error.
+    if (!this.#stream.destroyed) this.#stream.destroy();
   };
   readonly #onNodeClose = (): void => {
     this.#schedule(this.#streamClosed);

@@ -4,11 +4,12 @@
 // test_sslproto.py / test_ssl.py. Real sockets on 127.0.0.1 only; the
 // expectations come from running the same scenario on CPython.
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { RuntimeError } from "@asyncio-ts/loop";
-import { createTask, sleep } from "@asyncio-ts/tasks";
+import { CancelledError, createTask, sleep } from "@asyncio-ts/tasks";
 import { ConnectionResetError, LimitOverrunError, openConnection, startServer, StreamReader } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
-import { b, HOST, runLoop } from "./helpers.js";
+import { b, HOST, makeCert, runLoop } from "./helpers.js";
 
 const str = (x: Uint8Array): string => Buffer.from(x).toString("latin1");
 const failure = (f: PromiseLike<unknown>): Promise<unknown> => Promise.resolve(f).then(() => null, (e: unknown) => e);
@@ -229,4 +230,182 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       srv.close();
       await srv.waitClosed();
     }));
+});
+
+describe("TLS (test_ssl.py, test_sslproto.py)", () => {
+  const MB = 1024 * 1024;
+
+  it("a TLS server: readexactly of 1 MB, then writelines of mixed bytes, to several Node TLS clients (test_create_server_ssl_1)", async () => {
+    const { key, cert } = makeCert();
+    const A = Buffer.alloc(MB, 65);
+    const B = Buffer.alloc(MB, 66);
+    const out = await runLoop(async ({ errors }) => {
+      let count = 0;
+      const srv = await startServer(async (reader, writer) => {
+        expect((await reader.readexactly(A.length)).equals(A)).toBe(true);
+        writer.write("OK");
+        expect((await reader.readexactly(B.length)).equals(B)).toBe(true);
+        writer.writelines([Buffer.from("SP"), new Uint8Array([65]), "M"]);
+        await writer.drain();
+        writer.close();
+        count++;
+      }, HOST, 0, { ssl: { key, cert } });
+      const [, port] = srv.sockets[0].getsockname();
+      const client = (): Promise<string> =>
+        new Promise((resolve, reject) => {
+          const socket = tls.connect({ host: HOST, port, ca: cert, servername: "localhost" });
+          let got = "";
+          let sentB = false;
+          socket.on("secureConnect", () => socket.write(A));
+          socket.on("data", (d: Buffer) => {
+            got += d.toString("latin1");
+            if (!sentB && got === "OK") {
+              sentB = true;
+              got = "";
+              socket.write(B);
+            }
+          });
+          socket.on("end", () => resolve(got));
+          socket.on("error", reject);
+        });
+      const results = await Promise.all(Array.from({ length: 5 }, client));
+      srv.close();
+      await srv.waitClosed();
+      return { results, count, errors };
+    });
+    expect(out).toEqual({ results: Array(5).fill("SPAM"), count: 5, errors: [] });
+  });
+
+  it("a peer that answers and closes cleanly: read() is empty; 4 MB written then close() all reach a slow peer (test_shutdown_cleanly, test_flush_before_shutdown)", async () => {
+    const { key, cert } = makeCert();
+    const received: number[] = [];
+    const server = tls.createServer({ key, cert }, (socket) => {
+      let got = 0;
+      socket.once("data", (d: Buffer) => {
+        if (d.toString() === "ping") {
+          socket.write("pong");
+          socket.pause(); // a slow reader: the TCP buffers fill up
+          setTimeout(() => socket.resume(), 300);
+        } else {
+          socket.end("OK");
+        }
+      });
+      socket.on("data", (d: Buffer) => void (got += d.length));
+      socket.on("end", () => {
+        received.push(got);
+        socket.end();
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        let [reader, writer] = await openConnection(HOST, port, { ssl: { ca: cert }, serverHostname: "localhost" });
+        writer.write("A");
+        expect(str(await reader.readexactly(2))).toBe("OK");
+        expect((await reader.read()).length).toBe(0);
+        writer.close();
+        await writer.waitClosed();
+
+        [reader, writer] = await openConnection(HOST, port, { ssl: { ca: cert }, serverHostname: "localhost" });
+        writer.write("ping");
+        expect(str(await reader.readexactly(4))).toBe("pong");
+        for (let i = 0; i < 32; i++) writer.write(Buffer.alloc(128 * 1024, 120));
+        writer.close();
+        await writer.waitClosed();
+        expect((await reader.read()).length).toBe(0);
+        for (let i = 0; i < 200 && received.length < 2; i++) await sleep(0.01);
+        return errors;
+      });
+      expect(errors).toEqual([]);
+      expect(received).toEqual([1, 4 + 32 * 128 * 1024]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a corrupt TLS record after the handshake: the pending readline fails with Node's SSL error, nothing is reported (test_start_tls_client_corrupted_ssl)", async () => {
+    const { key, cert } = makeCert();
+    // client <-> proxy (raw TCP) <-> TLS server; once the server got "B", the proxy injects garbage towards the client.
+    let inject: (() => void) | null = null;
+    const tlsServer = tls.createServer({ key, cert }, (socket) => {
+      socket.write("A\n");
+      socket.on("data", () => inject?.());
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => tlsServer.listen(0, HOST, resolve));
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect((tlsServer.address() as net.AddressInfo).port, HOST);
+      client.on("error", () => {});
+      upstream.on("error", () => {});
+      upstream.pipe(client);
+      client.pipe(upstream);
+      inject = () => client.write("please corrupt the SSL connection");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, HOST, resolve));
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const [reader, writer] = await openConnection(HOST, (proxy.address() as net.AddressInfo).port, { ssl: { ca: cert }, serverHostname: "localhost" });
+        expect(str(await reader.readline())).toBe("A\n");
+        writer.write("B");
+        const error = (await failure(reader.readline())) as NodeJS.ErrnoException;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.code).toMatch(/^ERR_SSL_/);
+        writer.close();
+        await expect(writer.waitClosed()).rejects.toBe(error);
+        return errors;
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      proxy.close();
+      tlsServer.close();
+    }
+  });
+
+  it("cancelling openConnection during a TLS handshake that never ends closes the socket, nothing is reported (test_handshake_timeout)", async () => {
+    let peerClosed = false;
+    const peer = await nodePeer((socket) => {
+      socket.on("data", () => {}); // never answers the ClientHello
+      socket.on("close", () => void (peerClosed = true));
+    });
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const task = createTask(() => openConnection(HOST, peer.port, { ssl: true, serverHostname: "" }));
+        await sleep(0.1);
+        task.cancel();
+        await expect(task).rejects.toBeInstanceOf(CancelledError);
+        for (let i = 0; i < 100 && !peerClosed; i++) await sleep(0.01);
+        return errors;
+      });
+      expect(errors).toEqual([]);
+      expect(peerClosed).toBe(true);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("cancelling a server-side startTls whose client never handshakes closes the connection: the client reads EOF (test_start_tls_slow_client_cancel)", async () => {
+    const { key, cert } = makeCert();
+    const out = await runLoop(async ({ errors }) => {
+      let outcome: unknown[] = [];
+      const srv = await startServer(async (reader, writer) => {
+        await reader.readexactly(5);
+        const upgrade = createTask(() => writer.startTls({ key, cert }));
+        await sleep(0.1);
+        upgrade.cancel();
+        const error = await failure(upgrade);
+        outcome = [error instanceof CancelledError, writer.isClosing()];
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [reader, writer] = await openConnection(HOST, port);
+      writer.write("hello");
+      const eof = (await reader.read()).length;
+      writer.close();
+      srv.close();
+      await srv.waitClosed();
+      return { eof, outcome, errors };
+    });
+    expect(out).toEqual({ eof: 0, outcome: [true, true], errors: [] });
+  });
 });
