@@ -1,6 +1,6 @@
 import type { EventLoop } from "@asyncio-ts/loop";
-import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
-import { Future } from "@asyncio-ts/tasks";
+import { brand, describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
+import { Future, sleep } from "@asyncio-ts/tasks";
 import type { StreamReader } from "./stream-reader.js";
 import type { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { startTlsOnTransport, type StartTlsOptions } from "./start-tls.js";
@@ -23,6 +23,75 @@ export function chain<T>(inner: Future<T>, outer: Future<T>): void {
   outer.addDoneCallback(() => {
     if (outer.cancelled()) inner.cancel();
   });
+}
+
+/**
+ * What `drain()` returns once the transport is closing: asyncio's
+ * `await sleep(0)` followed by `await protocol._drain_helper()`, in the
+ * awaiting task. Awaiting it (`await` or `yield*`) awaits a zero sleep, so
+ * the task resumes exactly one iteration later, as after CPython's bare
+ * yield, and only then asks the protocol: a connectionLost that ran meanwhile
+ * makes it fail with `ConnectionResetError`; while writing is paused it waits
+ * for the protocol's drain waiter itself. The future settles with that same
+ * outcome (its exception counts as retrieved: the awaiter got it from the
+ * protocol's future), for done callbacks and `done()`.
+ */
+class DrainAfterYield extends Future<void> {
+  readonly #yielded: Future<void>;
+  readonly #protocol: StreamReaderProtocol;
+  #helper: Future<void> | null = null;
+
+  constructor(loop: EventLoop, protocol: StreamReaderProtocol) {
+    super({ loop });
+    this.#protocol = protocol;
+    this.#yielded = sleep(0);
+    this.#yielded.addDoneCallback(() => void this.#afterYield());
+  }
+
+  /** After the yield: the protocol's drain helper, asked once; this future follows it. */
+  #afterYield(): Future<void> {
+    let helper = this.#helper;
+    if (helper === null) {
+      const asked = (helper = this.#helper = this.#protocol._drainHelper());
+      if (asked.done()) this.#follow(asked);
+      else asked.addDoneCallback(() => this.#follow(asked));
+    }
+    return helper;
+  }
+
+  #follow(helper: Future<void>): void {
+    if (this.done()) return;
+    if (helper.cancelled()) super.cancel();
+    else {
+      const exc = helper.exception();
+      if (exc === undefined) this.setResult(undefined);
+      else {
+        this.setException(exc);
+        super.exception(); // retrieved: the awaiter got it from the helper
+      }
+    }
+  }
+
+  override cancel(msg?: string): boolean {
+    if (!super.cancel(msg)) return false;
+    this.#yielded.cancel();
+    this.#helper?.cancel();
+    return true;
+  }
+
+  override then<R1 = void, R2 = never>(
+    onfulfilled?: ((value: void) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    if (this.done() && this.#helper === null) return super.then(onfulfilled, onrejected); // cancelled before the yield
+    return this.#yielded.then(() => this.#afterYield()).then(onfulfilled, onrejected);
+  }
+
+  override *[Symbol.iterator](): Iterator<unknown, void, unknown> {
+    if (this.done() && this.#helper === null) return this.result(); // cancelled before the yield: throws
+    yield* this.#yielded;
+    return yield* this.#afterYield();
+  }
 }
 
 /**
@@ -114,6 +183,7 @@ export class StreamWriter {
     if (this.#transport.isClosing()) {
       // One iteration first, so that connectionLost() may run and drain() sees the error
       // (asyncio: `await sleep(0)` before `_drain_helper()`).
+      if (getRunningLoopOrNull() === this.#loop) return new DrainAfterYield(this.#loop, this.#protocol);
       const outer = new Future<void>({ loop: this.#loop });
       const handle = this.#loop.callSoon(() => {
         if (!outer.done()) chain(this.#protocol._drainHelper(), outer);

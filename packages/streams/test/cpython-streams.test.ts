@@ -36,6 +36,11 @@ async function nodePeer(onConnection: (socket: net.Socket) => void): Promise<{ p
   };
 }
 
+/** Runs a generator coroutine in a task of its own and waits for it. */
+function runGenerator(body: () => Generator<unknown, void, unknown>): Promise<void> {
+  return Promise.resolve(createTask(body()));
+}
+
 /** Runs `ticker` steps (one per loop iteration) next to `body`, returning where `body`'s steps fell among them. */
 async function traceIterations(body: (trace: unknown[]) => Promise<void>): Promise<unknown[]> {
   const trace: unknown[] = [];
@@ -209,6 +214,86 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       ).toEqual([0, "again", 1, 2, 3, 4, 5]);
       srv.close();
       await srv.waitClosed();
+    }));
+
+  it("drain() after close() raises ConnectionResetError one iteration later, as asyncio's sleep(0) then _drain_helper()", () =>
+    runLoop(async () => {
+      const srv = await startServer(async (r, w) => {
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      // CPython 3.12: [0, 1, "drain raised ConnectionResetError('Connection lost')", 2, 3, 4, 5]
+      let [, wr] = await openConnection(HOST, port);
+      wr.close();
+      expect(
+        await traceIterations(async (trace) => {
+          const error = await failure(wr.drain());
+          trace.push(error instanceof ConnectionResetError ? "drain raised" : error);
+        }),
+      ).toEqual([0, 1, "drain raised", 2, 3, 4, 5]);
+      // The same from a generator coroutine (yield*), and for a connection already lost.
+      for (const closeFirst of [true, false]) {
+        if (closeFirst) {
+          [, wr] = await openConnection(HOST, port);
+          wr.close();
+        }
+        const w = wr;
+        const trace: unknown[] = [];
+        await runGenerator(function* () {
+          const ticker = createTask(async () => {
+            for (let i = 0; i < 6; i++) {
+              trace.push(i);
+              await sleep(0);
+            }
+          });
+          yield* sleep(0);
+          try {
+            yield* w.drain();
+          } catch (error) {
+            trace.push(error instanceof ConnectionResetError ? "drain raised" : error);
+          }
+          yield* ticker;
+        });
+        expect(trace).toEqual([0, 1, "drain raised", 2, 3, 4, 5]);
+      }
+      // Cancelled during its yield: the task gets CancelledError; a drain() nobody awaits settles too.
+      [, wr] = await openConnection(HOST, port);
+      wr.close();
+      const w = wr;
+      const draining = createTask(() => w.drain());
+      await sleep(0);
+      draining.cancel();
+      await expect(draining).rejects.toBeInstanceOf(CancelledError);
+      const unawaited = wr.drain();
+      for (let i = 0; i < 3; i++) await sleep(0);
+      expect(unawaited.exception()).toBeInstanceOf(ConnectionResetError);
+      srv.close();
+      await srv.waitClosed();
+    }));
+
+  it("drain() after close() with megabytes buffered waits for them to be flushed, then returns (CPython: 'drain ok', buffer 0)", () =>
+    runLoop(async () => {
+      let received = 0;
+      const srv = await startServer(async (r, w) => {
+        for (;;) {
+          const data = await r.read(1 << 20);
+          if (data.length === 0) break;
+          received += data.length;
+        }
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [, wr] = await openConnection(HOST, port);
+      for (let i = 0; i < 16; i++) wr.write(Buffer.alloc(1 << 20, 120));
+      expect(wr.transport.getWriteBufferSize()).toBeGreaterThan(0);
+      wr.close();
+      await wr.drain();
+      expect(wr.transport.getWriteBufferSize()).toBe(0);
+      await wr.waitClosed();
+      srv.close();
+      await srv.waitClosed();
+      expect(received).toBe(16 << 20);
     }));
 
   it("cancelling one waitClosed() cancels only that wait", () =>
