@@ -80,6 +80,9 @@ export class SocketTransport extends NodeStreamTransport {
     // Known now, and kept: Node forgets the addresses once the socket is destroyed.
     if (!("peername" in extra) && socket.remoteAddress !== undefined) this.#extra = { ...extra, peername: [socket.remoteAddress, socket.remotePort] };
     if (!("sockname" in this.#extra) && socket.localAddress !== undefined) this.#extra = { ...this.#extra, sockname: [socket.localAddress, socket.localPort] };
+    // asyncio keeps a TCP/Unix transport whose both directions have ended (our writeEof, the
+    // peer's EOF) open until close(); Node would destroy the socket then (autoDestroy).
+    if (!this.#tls) setAutoDestroy(socket, false);
     trackResource(loop, this);
     this.#server?._attach(this);
   }
@@ -162,6 +165,7 @@ export class SocketTransport extends NodeStreamTransport {
    */
   _detach(): { socket: Socket; pending: Buffer[] } {
     const pending = this._handOver();
+    setAutoDestroy(this.#socket, true); // Node's default again for its new owner
     untrackResource(this.#loop, this);
     const server = this.#server;
     this.#server = null;
@@ -188,4 +192,11 @@ export class SocketTransport extends NodeStreamTransport {
     const state = this._isLost() ? "closed" : this.isClosing() ? "closing" : "open";
     return `<SocketTransport ${state}${this.#tls ? " tls" : ""}>`;
   }
+}
+
+/** Turns Node's auto-destroy (once both sides of a Duplex have ended, or on an error) off or on. */
+function setAutoDestroy(socket: Socket, on: boolean): void {
+  const states = socket as unknown as { _readableState?: { autoDestroy: boolean }; _writableState?: { autoDestroy: boolean } };
+  if (states._readableState !== undefined) states._readableState.autoDestroy = on;
+  if (states._writableState !== undefined) states._writableState.autoDestroy = on;
 }

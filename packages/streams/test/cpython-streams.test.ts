@@ -6,8 +6,8 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { RuntimeError } from "@asyncio-ts/loop";
-import { CancelledError, createTask, sleep } from "@asyncio-ts/tasks";
-import { ConnectionResetError, LimitOverrunError, openConnection, startServer, StreamReader } from "@asyncio-ts/streams";
+import { CancelledError, createTask, Future, sleep } from "@asyncio-ts/tasks";
+import { ConnectionResetError, LimitOverrunError, openConnection, startServer, StreamReader, type StreamWriter } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
 import { b, HOST, makeCert, runLoop } from "./helpers.js";
 
@@ -294,6 +294,35 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       srv.close();
       await srv.waitClosed();
       expect(received).toBe(16 << 20);
+    }));
+
+  it("both directions ended (writeEof on each side): the connection stays open until close(), as asyncio's transport does", () =>
+    runLoop(async () => {
+      // CPython 3.12: b'got hi'; client is_closing False, _closed not done; the same on the server;
+      // server.wait_closed() still pending after close() until the handler's writer is closed.
+      const serverSide = new Future<StreamWriter>();
+      const srv = await startServer(async (r, w) => {
+        const data = await r.read();
+        w.write(Buffer.concat([b("got "), data]));
+        w.writeEof();
+        serverSide.setResult(w);
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port);
+      wr.write("hi");
+      wr.writeEof();
+      expect(str(await rd.read())).toBe("got hi");
+      const sw = await serverSide;
+      await sleep(0.1);
+      expect([wr.isClosing(), wr.waitClosed().done(), sw.isClosing(), sw.waitClosed().done()]).toEqual([false, false, false, false]);
+      srv.close();
+      const closed = createTask(() => srv.waitClosed());
+      await sleep(0.05);
+      expect(closed.done()).toBe(false);
+      sw.close();
+      wr.close();
+      await closed;
+      await wr.waitClosed();
     }));
 
   it("cancelling one waitClosed() cancels only that wait", () =>
