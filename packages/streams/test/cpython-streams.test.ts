@@ -5,11 +5,12 @@
 // expectations come from running the same scenario on CPython.
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { join } from "node:path";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, Future, sleep } from "@asyncio-ts/tasks";
-import { ConnectionResetError, LimitOverrunError, openConnection, startServer, StreamReader, type StreamWriter } from "@asyncio-ts/streams";
+import { ConnectionResetError, LimitOverrunError, openConnection, openUnixConnection, startServer, startUnixServer, StreamReader, type Server, type StreamWriter } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
-import { b, HOST, makeCert, runLoop } from "./helpers.js";
+import { b, HOST, makeCert, runLoop, tempDir } from "./helpers.js";
 
 const str = (x: Uint8Array): string => Buffer.from(x).toString("latin1");
 const failure = (f: PromiseLike<unknown>): Promise<unknown> => Promise.resolve(f).then(() => null, (e: unknown) => e);
@@ -325,6 +326,135 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       await wr.waitClosed();
     }));
 
+  it("a lost connection's error reaches read(), waitClosed() and drain(); close() afterwards reports nothing (test_open_connection_error)", async () => {
+    const errors = await runLoop(async ({ errors }) => {
+      const srv = await startServer(async (r, w) => {
+        w.write("hello\n");
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port);
+      const exc = new RangeError("lost");
+      wr.transport.getProtocol().connectionLost!(exc);
+      await expect(rd.read()).rejects.toBe(exc);
+      wr.close();
+      await sleep(0);
+      await expect(wr.waitClosed()).rejects.toBe(exc);
+      await expect(wr.drain()).rejects.toBe(exc);
+      srv.close();
+      await srv.waitClosed();
+      return errors;
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("writing and draining to a peer that closed at once ends in a Node connection error, also on the reader (test_drain_raises)", async () => {
+    const peer = await nodePeer((socket) => socket.destroy());
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const [rd, wr] = await openConnection(HOST, peer.port);
+        let error: NodeJS.ErrnoException | null = null;
+        try {
+          for (;;) {
+            wr.write("foo\n");
+            await wr.drain();
+          }
+        } catch (e) {
+          error = e as NodeJS.ErrnoException;
+        }
+        expect(error?.code).toMatch(/^(EPIPE|ECONNRESET)$/); // CPython: ConnectionResetError or BrokenPipeError
+        expect(rd.exception()).toBe(error);
+        await expect(rd.read()).rejects.toBe(error);
+        wr.close();
+        await expect(wr.waitClosed()).rejects.toBe(error);
+        return errors;
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("reading pauses past 2 x limit and resumes once the buffer is back at the limit (test_abort_clients' setup, _maybe_resume_transport)", () =>
+    runLoop(async () => {
+      const serverSide = new Future<StreamWriter>();
+      const srv = await startServer((_r, w) => void serverSide.setResult(w), HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port, { limit: 4096 });
+      const sw = await serverSide;
+      for (let i = 0; i < 3; i++) sw.write(Buffer.alloc(4096, 97));
+      while (wr.transport.isReading()) await sleep(0);
+      expect(buffered(rd)).toBe(12288);
+      // CPython 3.12: [(1, 12287, False), (4095, 8192, False), (4096, 4096, True), (1, 4095, True), (4095, 0, True)]
+      const trace: [number, number, boolean][] = [];
+      for (const size of [1, 4095, 4096, 1, 4095]) {
+        const data = await rd.read(size);
+        trace.push([data.length, buffered(rd), wr.transport.isReading()]);
+      }
+      expect(trace).toEqual([
+        [1, 12287, false],
+        [4095, 8192, false],
+        [4096, 4096, true],
+        [1, 4095, true],
+        [4095, 0, true],
+      ]);
+      // An over-long line on the socket: readline's RangeError, then the next line.
+      sw.write(Buffer.concat([Buffer.alloc(5000, 120), b("\nok\n")]));
+      await expect(rd.readline()).rejects.toThrow(RangeError);
+      expect(str(await rd.readline())).toBe("ok\n");
+      wr.close();
+      sw.close();
+      srv.close();
+      await srv.waitClosed();
+    }));
+
+  it("a plain callback that starts its own task serves the connection (test_start_server's callback variant)", async () => {
+    const errors = await runLoop(async ({ errors }) => {
+      const srv = await startServer((reader, writer) => {
+        createTask(async () => {
+          writer.write(await reader.readline());
+          await writer.drain();
+          writer.close();
+          await writer.waitClosed();
+        });
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port);
+      wr.write("hello world!\n");
+      expect(str(await rd.readline())).toBe("hello world!\n");
+      wr.close();
+      await wr.waitClosed();
+      srv.close();
+      await srv.waitClosed();
+      return errors;
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("close() makes isClosing() true at once; waitClosed() returns, with unread data too (test_wait_closed_on_close, _with_unread_data)", () =>
+    runLoop(async () => {
+      const srv = await startServer(async (r, w) => {
+        await r.readline();
+        w.write("HTTP/1.0 200 OK\r\n\r\nTest message");
+        await w.drain();
+        w.close();
+      }, HOST, 0);
+      const [, port] = srv.sockets[0].getsockname();
+      for (const readAll of [true, false]) {
+        const [rd, wr] = await openConnection(HOST, port);
+        wr.write("GET / HTTP/1.0\r\n\r\n");
+        expect(str(await rd.readline())).toBe("HTTP/1.0 200 OK\r\n");
+        if (readAll) expect(str(await rd.read())).toBe("\r\nTest message");
+        expect(wr.isClosing()).toBe(false);
+        wr.close();
+        expect(wr.isClosing()).toBe(true);
+        await wr.waitClosed();
+      }
+      srv.close();
+      await srv.waitClosed();
+    }));
+
   it("cancelling one waitClosed() cancels only that wait", () =>
     runLoop(async () => {
       const srv = await startServer(async (r, w) => {
@@ -474,6 +604,55 @@ describe("TLS (test_ssl.py, test_sslproto.py)", () => {
     } finally {
       proxy.close();
       tlsServer.close();
+    }
+  });
+
+  it("TLS without verification (CPython's dummy context), over TCP and a Unix socket with serverHostname '' (test_open_connection_no_loop_ssl, test_open_unix_connection_no_loop_ssl)", async () => {
+    const { key, cert } = makeCert();
+    const { dir, remove } = tempDir();
+    const path = join(dir, "tls.sock");
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const handler = async (reader: StreamReader, writer: StreamWriter): Promise<void> => {
+          await reader.readuntil("\r\n\r\n");
+          writer.write("HTTP/1.0 200 OK\r\n\r\nTest message");
+          writer.close();
+        };
+        const tcp = await startServer(handler, HOST, 0, { ssl: { key, cert } });
+        const unix = await startUnixServer(handler, path, { ssl: { key, cert } });
+        const pairs = [
+          await openConnection(HOST, tcp.sockets[0].getsockname()[1], { ssl: { rejectUnauthorized: false } }),
+          await openUnixConnection(path, { ssl: { rejectUnauthorized: false }, serverHostname: "" }),
+        ];
+        for (const [reader, writer] of pairs) {
+          writer.write("GET / HTTP/1.0\r\n\r\n");
+          expect(str(await reader.read())).toMatch(/\r\n\r\nTest message$/);
+          writer.close();
+          await writer.waitClosed();
+        }
+        for (const srv of [tcp, unix] as Server<unknown>[]) {
+          srv.close();
+          await srv.waitClosed();
+        }
+        return errors;
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      remove();
+    }
+  });
+
+  it("the server closing during the handshake fails openConnection with ECONNRESET, nothing reported (test_eof_received_waiter)", async () => {
+    const peer = await nodePeer((socket) => socket.once("data", () => socket.end()));
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const error = (await failure(openConnection(HOST, peer.port, { ssl: true, serverHostname: "" }))) as NodeJS.ErrnoException;
+        expect(error.code).toBe("ECONNRESET"); // CPython: ConnectionResetError()
+        return errors;
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await peer.close();
     }
   });
 
