@@ -92,6 +92,7 @@ export function listenUnix(
   const { ssl, backlog, startServing } = checkOptions(options, where);
   const checkedBacklog = checkBacklog(backlog, where);
   const tlsOptions = serverTls(ssl, where);
+  let ours: fs.Stats | null = null;
   return listenWith<string>(
     loop,
     protocolFactory,
@@ -99,11 +100,45 @@ export function listenUnix(
     startServing,
     (server) => {
       removeStaleSocket(checkedPath);
+      server.once("listening", () => (ours = statOrNull(checkedPath)));
       server.listen({ path: checkedPath, backlog: checkedBacklog });
     },
     () => checkedPath,
     () => ({ sockname: checkedPath, peername: "" }),
+    (server) => closeUnixServer(server, checkedPath, ours),
   );
+}
+
+function statOrNull(path: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Closes a Unix server. libuv unlinks the socket path as it closes the
+ * server; when what is there now is not our socket (someone replaced it),
+ * it is moved aside around the close and put back, so that only our own
+ * socket file is removed (3.13 compares the inode before unlinking).
+ */
+function closeUnixServer(server: net.Server, path: string, ours: fs.Stats | null): void {
+  const now = statOrNull(path);
+  let aside: string | null = null;
+  if (now !== null && ours !== null && (now.ino !== ours.ino || now.dev !== ours.dev)) {
+    aside = `${path}.${process.pid}.keep`;
+    try {
+      fs.renameSync(path, aside);
+    } catch {
+      aside = null;
+    }
+  }
+  try {
+    server.close(ignore);
+  } finally {
+    if (aside !== null) fs.renameSync(aside, path);
+  }
 }
 
 function removeStaleSocket(path: string): void {
@@ -128,6 +163,7 @@ function listenWith<A>(
   listen: (server: net.Server) => void,
   address: (server: net.Server) => A,
   extra: () => TransportExtra,
+  closeServer?: (server: net.Server) => void,
 ): Future<Server<A>> {
   const future = new Future<Server<A>>({ loop });
   const nodeServer: net.Server =
@@ -156,7 +192,7 @@ function listenWith<A>(
         for (const socket of incoming) socket.destroy();
         return;
       }
-      const s = (server = new Server<A>(loop, [nodeServer], address));
+      const s = (server = new Server<A>(loop, [nodeServer], address, closeServer));
       nodeServer.on("error", (error: Error) => {
         if (!loop.isClosed()) loop.callSoon(() => loop.callExceptionHandler({ message: "Server socket error", exception: error, server: s }));
       });

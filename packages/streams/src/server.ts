@@ -44,10 +44,13 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   #accept: Acceptor | null = null;
   /** Connections accepted by the OS before serving started: handed over by startServing(). */
   #early: net.Socket[] = [];
+  /** Stops a listening socket (a Unix server's keeps a socket file that is not its own). */
+  readonly #closeServer: (server: net.Server) => void;
 
   /** @internal Made by createServer / createUnixServer. */
-  constructor(loop: EventLoop, servers: net.Server[], address: (server: net.Server) => A) {
+  constructor(loop: EventLoop, servers: net.Server[], address: (server: net.Server) => A, closeServer: (server: net.Server) => void = closeNodeServer) {
     this.#loop = loop;
+    this.#closeServer = closeServer;
     this.#servers = servers;
     this.#sockets = Object.freeze(
       servers.map((server) => {
@@ -130,7 +133,7 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     if (servers === null) return;
     this.#servers = null;
     untrackResource(this.#loop, this);
-    for (const server of servers) server.close(ignore);
+    for (const server of servers) this.#closeServer(server);
     for (const socket of this.#early) socket.destroy();
     this.#early = [];
     this.#serving = false;
@@ -241,7 +244,7 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     const servers = this.#servers;
     this.#servers = null;
     this.#serving = false;
-    for (const server of servers ?? []) server.close(ignore);
+    for (const server of servers ?? []) this.#closeServer(server);
     for (const socket of this.#early) socket.destroy();
     this.#early = [];
   }
@@ -257,3 +260,7 @@ function isGenerator(value: unknown): boolean {
 }
 
 function ignore(): void {}
+
+function closeNodeServer(server: net.Server): void {
+  server.close(ignore);
+}

@@ -210,7 +210,7 @@ describe("Server (test_server.py)", () => {
     ]);
   });
 
-  it("a Unix server's socket file is gone right after close(), and close() copes with it being gone already (3.13 test_unix_server_addr_cleanup, _cleanup_gone)", async () => {
+  it("a Unix server's socket file is gone right after close(), and close() copes with it being gone already, and leaves a socket that replaced it (3.13 test_unix_server_addr_cleanup, _cleanup_gone, _cleanup_replaced)", async () => {
     const { dir, remove } = tempDir();
     const path = join(dir, "cleanup.sock");
     const { existsSync, unlinkSync } = await import("node:fs");
@@ -225,6 +225,22 @@ describe("Server (test_server.py)", () => {
         srv.close();
         await srv.waitClosed();
         await expect(openUnixConnection(path)).rejects.toMatchObject({ code: "ENOENT" });
+        // test_unix_server_cleanup_replaced: someone else's socket at the path now stays.
+        srv = await startUnixServer(() => {}, path);
+        unlinkSync(path);
+        const other = net.createServer((socket) => socket.end("other\n"));
+        await new Promise<void>((resolve) => other.listen(path, resolve));
+        try {
+          srv.close();
+          await srv.waitClosed();
+          expect(existsSync(path)).toBe(true);
+          const [reader, writer] = await openUnixConnection(path);
+          expect(String(await reader.readline())).toBe("other\n");
+          writer.close();
+          await writer.waitClosed();
+        } finally {
+          await new Promise<void>((resolve) => other.close(() => resolve()));
+        }
       });
     } finally {
       remove();
