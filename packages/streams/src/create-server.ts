@@ -175,7 +175,15 @@ function listenWith<A>(
     else server._incoming(socket);
   };
   nodeServer.on(tlsOptions === null ? "connection" : "secureConnection", onConnection);
-  if (tlsOptions !== null) nodeServer.on("tlsClientError", ignore); // a failed handshake only ends that connection
+  // TLS: a TCP connection counts for the server from its acceptance, through its handshake.
+  const handshaking: net.Socket[] = [];
+  if (tlsOptions !== null) {
+    nodeServer.on("connection", (raw: net.Socket) => {
+      if (server === null) handshaking.push(raw);
+      else server._handshakeStarted(raw);
+    });
+    nodeServer.on("tlsClientError", ignore); // a failed handshake only ends that connection
+  }
   const onListenError = (error: Error): void => {
     if (!loop.isClosed()) loop.callSoon(() => future.done() || future.setException(error));
   };
@@ -198,6 +206,8 @@ function listenWith<A>(
       });
       const isTls = tlsOptions !== null;
       s._setAcceptor((socket) => accept(loop, s, socket, protocolFactory, { ...extra(), tls: isTls, server: s }));
+      for (const raw of handshaking) s._handshakeStarted(raw);
+      handshaking.length = 0;
       for (const socket of incoming) s._incoming(socket);
       incoming.length = 0;
       if (startServing !== false) s._beginServing();
@@ -217,7 +227,7 @@ function listenWith<A>(
 
 /** A loop callback: the protocol and transport for an accepted connection. */
 function accept<A>(loop: EventLoop, server: Server<A>, socket: net.Socket, protocolFactory: ProtocolFactory, extra: TransportExtra): void {
-  if (server.sockets.length === 0 || socket.destroyed) {
+  if (!server._mayAccept(socket) || socket.destroyed) {
     socket.destroy();
     return;
   }

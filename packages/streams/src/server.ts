@@ -37,6 +37,14 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   #servers: net.Server[] | null;
   readonly #sockets: readonly ServerSocket<A>[];
   readonly #clients = new Set<SocketTransport>();
+  /**
+   * TLS servers: the TCP connections accepted and still in their handshake
+   * (asyncio attaches a connection to its server when it is accepted). They
+   * count for `waitClosed()`, `closeClients()`/`abortClients()` end them, and
+   * one that completes its handshake after `close()` is still served. Each
+   * leaves on its transport's `_attach`, or when it closes (`#handshakeEnded`).
+   */
+  readonly #handshakes = new Map<net.Socket, () => void>();
   /** `waitClosed()` futures; null once closed with no client left. */
   #waiters: Future<void>[] | null = [];
   #serving = false;
@@ -66,10 +74,36 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     this.#accept = accept;
   }
 
+  /** @internal A TLS server accepted a TCP connection; its handshake starts (Node event handler). */
+  _handshakeStarted(raw: net.Socket): void {
+    if (this.#servers === null || this.#loop.isClosed() || raw.destroyed) return;
+    const onClose = (): void => {
+      if (!this.#loop.isClosed()) this.#loop.callSoon(this.#handshakeEnded, raw);
+    };
+    raw.once("close", onClose);
+    this.#handshakes.set(raw, onClose);
+  }
+
+  readonly #handshakeEnded = (raw: net.Socket): void => {
+    if (this.#handshakes.delete(raw)) this.#maybeWakeup();
+  };
+
+  /** @internal May `socket` (from a Node event, or waiting in the loop) still be served? Also one whose handshake began before `close()`. */
+  _mayAccept(socket: net.Socket): boolean {
+    if (this.#servers !== null) return true;
+    const raw = tlsParent(socket);
+    return raw !== null && this.#handshakes.has(raw);
+  }
+
   /** @internal A connection arrived (Node event handler). */
   _incoming(socket: net.Socket): void {
-    if (this.#servers === null || this.#loop.isClosed()) {
+    if (!this._mayAccept(socket) || this.#loop.isClosed()) {
       socket.destroy();
+      return;
+    }
+    if (this.#servers === null) {
+      // Its handshake began before close(): served, as asyncio serves a connection it accepted.
+      this.#loop.callSoon(this.#accept!, socket);
       return;
     }
     if (!this.#serving) {
@@ -88,12 +122,23 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   /** @internal */
   _attach(transport: SocketTransport): void {
     this.#clients.add(transport);
+    const raw = tlsParent(transport.getExtraInfo("socket") as net.Socket);
+    const onClose = raw === null ? undefined : this.#handshakes.get(raw);
+    if (onClose !== undefined) {
+      raw!.removeListener("close", onClose);
+      this.#handshakes.delete(raw!);
+    }
   }
 
   /** @internal */
   _detach(transport: SocketTransport): void {
     this.#clients.delete(transport);
-    if (this.#clients.size === 0 && this.#servers === null) this.#wakeup();
+    this.#maybeWakeup();
+  }
+
+  /** Wakes `waitClosed()` once the server is closed and no connection is left. */
+  #maybeWakeup(): void {
+    if (this.#clients.size === 0 && this.#handshakes.size === 0 && this.#servers === null) this.#wakeup();
   }
 
   #wakeup(): void {
@@ -142,17 +187,19 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
       forever.cancel();
       this.#servingForever = null;
     }
-    if (this.#clients.size === 0) this.#wakeup();
+    this.#maybeWakeup();
   }
 
-  /** Closes every connection the server accepted (after flushing what they buffered). */
+  /** Closes every connection the server accepted (after flushing what they buffered); one still in its TLS handshake is dropped. */
   closeClients(): void {
     for (const transport of [...this.#clients]) transport.close();
+    for (const raw of [...this.#handshakes.keys()]) raw.destroy();
   }
 
   /** Closes every connection the server accepted at once, dropping buffered data. */
   abortClients(): void {
     for (const transport of [...this.#clients]) transport.abort();
+    for (const raw of [...this.#handshakes.keys()]) raw.destroy();
   }
 
   /** Starts accepting connections (for a server made with `startServing: false`), then yields one iteration. */
@@ -247,6 +294,8 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     for (const server of servers ?? []) this.#closeServer(server);
     for (const socket of this.#early) socket.destroy();
     this.#early = [];
+    for (const raw of this.#handshakes.keys()) raw.destroy();
+    this.#handshakes.clear();
   }
 
   toString(): string {
@@ -260,6 +309,12 @@ function isGenerator(value: unknown): boolean {
 }
 
 function ignore(): void {}
+
+/** The TCP socket under a server-side TLSSocket (Node's `_parent`), or null. */
+function tlsParent(socket: net.Socket | undefined): net.Socket | null {
+  const parent = (socket as { _parent?: unknown } | undefined)?._parent;
+  return parent !== null && typeof parent === "object" ? (parent as net.Socket) : null;
+}
 
 function closeNodeServer(server: net.Server): void {
   server.close(ignore);

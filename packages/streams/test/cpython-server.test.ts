@@ -7,7 +7,7 @@ import { RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, Future, sleep, type Task } from "@asyncio-ts/tasks";
 import { openConnection, openUnixConnection, startServer, startUnixServer, type Server, type StreamReader, type StreamWriter } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
-import { HOST, runLoop, tempDir } from "./helpers.js";
+import { HOST, makeCert, runLoop, tempDir } from "./helpers.js";
 
 /** test_server.py's handler: reads until EOF, then closes its side. */
 async function serve(reader: StreamReader, writer: StreamWriter): Promise<void> {
@@ -209,6 +209,57 @@ describe("Server (test_server.py)", () => {
       ["Unhandled exception in client_connected_cb", ["exception", "message", "transport"], "RangeError: test"],
     ]);
   });
+
+  it("a TLS connection still in its handshake belongs to the server: waitClosed waits for it, closeClients ends it", () =>
+    runLoop(async () => {
+      // CPython 3.12/3.13 (the transport is attached when accepted): wait_closed pending; after close_clients: done, client reads b''.
+      const { key, cert } = makeCert();
+      const srv = await startServer(() => {}, HOST, 0, { ssl: { key, cert } });
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port); // plain TCP: never starts the handshake
+      await sleep(0.05);
+      srv.close();
+      const closed = createTask(() => srv.waitClosed());
+      await sleep(0.1);
+      expect(closed.done()).toBe(false);
+      srv.closeClients();
+      await sleep(0.1);
+      expect(closed.done()).toBe(true);
+      expect((await rd.read()).length).toBe(0);
+      wr.close();
+    }));
+
+  it("a TLS handshake that completes after close() is still served, and waited for (CPython: b'served\\n', then wait_closed returns)", () =>
+    runLoop(async () => {
+      const { key, cert } = makeCert();
+      const srv = await startServer(async (_r, w) => {
+        w.write("served\n");
+        await w.drain();
+        w.close();
+      }, HOST, 0, { ssl: { key, cert } });
+      const [, port] = srv.sockets[0].getsockname();
+      const [rd, wr] = await openConnection(HOST, port);
+      await sleep(0.05);
+      srv.close();
+      const closed = createTask(() => srv.waitClosed());
+      await sleep(0.05);
+      expect(closed.done()).toBe(false);
+      await wr.startTls({ rejectUnauthorized: false });
+      expect(String(await rd.readline())).toBe("served\n");
+      wr.close();
+      await closed;
+      // A handshake that fails ends the connection: nothing is left to wait for.
+      const srv2 = await startServer(() => {}, HOST, 0, { ssl: { key, cert } });
+      const [rd2, wr2] = await openConnection(HOST, srv2.sockets[0].getsockname()[1]);
+      wr2.write("this is not a ClientHello\r\n\r\n");
+      srv2.close();
+      await srv2.waitClosed();
+      await rd2.read(-1).then(
+        () => undefined,
+        () => undefined, // a TLS alert then EOF, or a reset: either way the connection is over
+      );
+      wr2.close();
+    }));
 
   it("a Unix server's socket file is gone right after close(), and close() copes with it being gone already, and leaves a socket that replaced it (3.13 test_unix_server_addr_cleanup, _cleanup_gone, _cleanup_replaced)", async () => {
     const { dir, remove } = tempDir();
