@@ -3,12 +3,15 @@
 // stream-writer.test.ts do not cover, plus the stream-level parts of
 // test_sslproto.py / test_ssl.py. Real sockets on 127.0.0.1 only; the
 // expectations come from running the same scenario on CPython.
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, Future, sleep } from "@asyncio-ts/tasks";
 import { ConnectionResetError, LimitOverrunError, openConnection, openUnixConnection, startServer, startUnixServer, StreamReader, type Server, type StreamWriter } from "@asyncio-ts/streams";
+import { NodeStreamTransport, StreamReaderProtocol, type Protocol } from "@asyncio-ts/streams/lowlevel";
 import { describe, expect, it } from "vitest";
 import { b, HOST, makeCert, runLoop, tempDir } from "./helpers.js";
 
@@ -455,6 +458,20 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       await srv.waitClosed();
     }));
 
+  it("read(-1) with limit 1 from a pipe transport gets everything: pausing never deadlocks (test_read_all_from_pipe_reader)", () =>
+    runLoop(async ({ loop }) => {
+      class ReadPipe extends NodeStreamTransport {
+        constructor(stream: Readable, protocol: Protocol) {
+          super(loop, stream, protocol, { writing: false });
+          loop.callSoon(() => protocol.connectionMade?.(this));
+        }
+      }
+      const child = spawn(process.execPath, ["-e", "process.stdout.write('data')"], { stdio: ["ignore", "pipe", "ignore"] });
+      const reader = new StreamReader({ limit: 1 });
+      new ReadPipe(child.stdout!, new StreamReaderProtocol(reader, null, loop));
+      expect(str(await reader.read(-1))).toBe("data");
+    }));
+
   it("cancelling one waitClosed() cancels only that wait", () =>
     runLoop(async () => {
       const srv = await startServer(async (r, w) => {
@@ -566,6 +583,50 @@ describe("TLS (test_ssl.py, test_sslproto.py)", () => {
       expect(received).toEqual([1, 4 + 32 * 128 * 1024]);
     } finally {
       server.close();
+    }
+  });
+
+  it("the peer's TCP FIN without close_notify while we have megabytes to send: read() is empty and the peer still gets them all (test_remote_shutdown_receives_trailing_data, eof_server)", async () => {
+    const { key, cert } = makeCert();
+    let received = 0;
+    let halfClose: (() => void) | null = null;
+    const tlsServer = tls.createServer({ key, cert }, (socket) => {
+      socket.once("data", () => {
+        socket.write("pong");
+        setTimeout(() => halfClose?.(), 100);
+      });
+      socket.on("data", (d: Buffer) => void (received += d.length));
+      socket.on("end", () => socket.end());
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => tlsServer.listen(0, HOST, resolve));
+    // The proxy stands for the peer's socket.shutdown(SHUT_WR) under TLS: a bare FIN towards us.
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect((tlsServer.address() as net.AddressInfo).port, HOST);
+      client.on("error", () => {});
+      upstream.on("error", () => {});
+      upstream.on("data", (d: Buffer) => client.write(d));
+      client.pipe(upstream);
+      halfClose = () => client.end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, HOST, resolve));
+    try {
+      const errors = await runLoop(async ({ errors }) => {
+        const [reader, writer] = await openConnection(HOST, (proxy.address() as net.AddressInfo).port, { ssl: { ca: cert }, serverHostname: "localhost" });
+        writer.write("ping");
+        expect(str(await reader.readexactly(4))).toBe("pong");
+        for (let i = 0; i < 32; i++) writer.write(Buffer.alloc(128 * 1024, 120));
+        expect((await reader.read()).length).toBe(0);
+        writer.close();
+        await writer.waitClosed();
+        for (let i = 0; i < 200 && received < 4 + 32 * 128 * 1024; i++) await sleep(0.01);
+        return errors;
+      });
+      expect(errors).toEqual([]);
+      expect(received).toBe(4 + 32 * 128 * 1024);
+    } finally {
+      proxy.close();
+      tlsServer.close();
     }
   });
 
