@@ -2,7 +2,7 @@ import type * as net from "node:net";
 import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
-import { CancelledError, Future, sleep, type Task } from "@asyncio-ts/tasks";
+import { Future, sleep, type Task } from "@asyncio-ts/tasks";
 import { trackResource, untrackResource, type Closeable } from "./track-resource.js";
 import type { SocketTransport, ServerHooks } from "./transport.js";
 
@@ -48,7 +48,9 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   /** `waitClosed()` futures; null once closed with no client left. */
   #waiters: Future<void>[] | null = [];
   #serving = false;
-  #servingForever: Future<void> | null = null;
+  #servingForever: ServeForever | null = null;
+  /** A `serveForever()` stopping: cancelled once the server is closed and no connection is left. */
+  #stoppingForever: ServeForever | null = null;
   #accept: Acceptor | null = null;
   /** Connections accepted by the OS before serving started: handed over by startServing(). */
   #early: net.Socket[] = [];
@@ -144,8 +146,10 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   #wakeup(): void {
     const waiters = this.#waiters;
     this.#waiters = null;
-    if (waiters === null) return;
-    for (const waiter of waiters) if (!waiter.done()) waiter.setResult(undefined);
+    if (waiters !== null) for (const waiter of waiters) if (!waiter.done()) waiter.setResult(undefined);
+    const forever = this.#stoppingForever;
+    this.#stoppingForever = null;
+    forever?._stopped();
   }
 
   getLoop(): EventLoop {
@@ -183,9 +187,11 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     this.#early = [];
     this.#serving = false;
     const forever = this.#servingForever;
+    this.#servingForever = null;
     if (forever !== null && !forever.done()) {
-      forever.cancel();
-      this.#servingForever = null;
+      // asyncio cancels serve_forever(), which then waits for wait_closed() before re-raising.
+      this.#stoppingForever = forever;
+      forever._stopping();
     }
     this.#maybeWakeup();
   }
@@ -210,7 +216,8 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
 
   /**
    * Accepts connections until cancelled; then closes the server and waits for
-   * its connections to go before the `CancelledError` propagates.
+   * its connections to go before the `CancelledError` propagates (a second
+   * cancel does not wait). `close()` ends it the same way.
    *
    * Errors: `RuntimeError` if already serving forever, or closed.
    */
@@ -218,25 +225,7 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
     if (this.#servingForever !== null) throw new RuntimeError(`server ${String(this)} is already being awaited on serveForever()`);
     if (this.#servers === null) throw new RuntimeError(`server ${String(this)} is closed`);
     this.#startServing();
-    const forever = (this.#servingForever = new Future<void>({ loop: this.#loop }));
-    return this.#loop.createTask(async () => {
-      try {
-        await forever;
-      } catch (error) {
-        if (error instanceof CancelledError) {
-          try {
-            this.close();
-            await this.waitClosed();
-          } finally {
-            // eslint-disable-next-line no-unsafe-finally -- asyncio re-raises the CancelledError here
-            throw error;
-          }
-        }
-        throw error;
-      } finally {
-        if (this.#servingForever === forever) this.#servingForever = null;
-      }
-    }) as Task<void>;
+    return (this.#servingForever = new ServeForever(this.#loop, this));
   }
 
   /**
@@ -301,6 +290,43 @@ export class Server<A = [host: string, port: number]> implements AsyncDisposable
   toString(): string {
     const names = this.#sockets.map((s) => JSON.stringify(s.getsockname())).join(", ");
     return `<Server sockets=(${this.#servers === null ? "" : names})>`;
+  }
+}
+
+/**
+ * What `serveForever()` returns: pending while the server serves. It is
+ * awaited directly, not through a task of its own, so that its awaiter
+ * resumes when asyncio's would: cancelling it (or `close()`) closes the
+ * server, and it ends cancelled once the server is closed and its
+ * connections are gone, as the `CancelledError` that asyncio's
+ * `serve_forever()` re-raises after `close()` and `wait_closed()`.
+ */
+class ServeForever extends Future<void> {
+  readonly #server: Server<unknown>;
+  #stopping = false;
+  #message: string | undefined = undefined;
+
+  constructor(loop: EventLoop, server: Server<unknown>) {
+    super({ loop });
+    this.#server = server;
+  }
+
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    if (this.#stopping) return super.cancel(msg); // cancelled again while waiting: at once
+    this.#message = msg;
+    this.#server.close(); // calls _stopping(), and _stopped() once nothing is left
+    return true;
+  }
+
+  /** @internal The server is closing: the cancellation completes at `_stopped()`. */
+  _stopping(): void {
+    this.#stopping = true;
+  }
+
+  /** @internal The server is closed and no connection is left. */
+  _stopped(): void {
+    if (!this.done()) super.cancel(this.#message);
   }
 }
 

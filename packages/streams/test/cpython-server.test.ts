@@ -170,6 +170,78 @@ describe("Server (test_server.py)", () => {
       await srv2.waitClosed();
     }));
 
+  it("serveForever() ends on the iterations asyncio's does: cancelled, closed, or awaited directly; with a connection left, once it goes", () =>
+    runLoop(async ({ loop }) => {
+      const trace: unknown[] = [];
+      const ticker = (n: number): Task<void> =>
+        createTask(async () => {
+          for (let i = 0; i < n; i++) {
+            trace.push(i);
+            await sleep(0);
+          }
+        });
+      const caught = (label: string) => (e: unknown) => void trace.push(e instanceof CancelledError ? label : e);
+
+      // CPython 3.12: [0, 1, 2, 'cancelled', 3, ...] for a task cancelled or a server closed; [0, 1, 'direct cancelled', 2, ...] in the awaiting task.
+      for (const how of ["cancel", "close"] as const) {
+        const srv = await startServer(() => {}, HOST, 0);
+        const task = createTask(() => srv.serveForever());
+        await sleep(0);
+        const t = ticker(6);
+        await sleep(0);
+        if (how === "cancel") task.cancel();
+        else srv.close();
+        await task.then(() => trace.push("returned"), caught("cancelled"));
+        await t;
+        expect(trace.splice(0)).toEqual([0, 1, 2, "cancelled", 3, 4, 5]);
+      }
+      {
+        const srv = await startServer(() => {}, HOST, 0);
+        const t = ticker(6);
+        const me = currentTask()!;
+        loop.callLater(0, () => me.cancel());
+        await srv.serveForever().then(() => trace.push("returned"), caught("direct cancelled"));
+        me.uncancel();
+        await t;
+        expect(trace.splice(0)).toEqual([0, 1, "direct cancelled", 2, 3, 4, 5]);
+      }
+
+      // With a connection: the CancelledError comes once its transport is gone.
+      // CPython 3.12: [0, 1, 'cancel', 2, 3, 'server side close', 4, 5, 6, 'cancelled', 7, ...], and one iteration earlier awaited directly.
+      for (const direct of [false, true]) {
+        const connected = new Future<StreamWriter>();
+        const srv = await startServer((_r, w) => void connected.setResult(w), HOST, 0);
+        const [, wr] = await openConnection(HOST, srv.sockets[0].getsockname()[1]);
+        const serverWriter = await connected;
+        const me = currentTask()!;
+        let task: Task<void> | null = null;
+        const t = ticker(10);
+        createTask(async () => {
+          await sleep(0);
+          trace.push("cancel");
+          (direct ? me : task!).cancel();
+          await sleep(0);
+          await sleep(0);
+          trace.push("server side close");
+          serverWriter.close();
+        });
+        if (direct) {
+          await srv.serveForever().then(() => trace.push("returned"), caught("cancelled"));
+          me.uncancel();
+        } else {
+          task = createTask(() => srv.serveForever());
+          await task.then(() => trace.push("returned"), caught("cancelled"));
+        }
+        await t;
+        expect(trace.splice(0)).toEqual(
+          direct
+            ? [0, 1, "cancel", 2, 3, "server side close", 4, 5, "cancelled", 6, 7, 8, 9]
+            : [0, 1, "cancel", 2, 3, "server side close", 4, 5, 6, "cancelled", 7, 8, 9],
+        );
+        wr.close();
+      }
+    }));
+
   it("a handler that closes its writer and cancels its own task reports nothing (3.13 test_unhandled_cancel)", async () => {
     const errors = await runLoop(async ({ errors }) => {
       const srv = await startServer(async (_reader, writer) => {
