@@ -485,7 +485,8 @@ export abstract class NodeStreamTransport implements Transport, Closeable {
     }
     const parts: Uint8Array[] = [];
     for (const item of list) parts.push(toBytes(item, "writelines"));
-    if (parts.length > 0) this.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    // Even an empty list goes through write(): after writeEof() it raises, as asyncio's writelines() does.
+    this.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
 
   /** Half-closes: sends EOF after the buffered data; reading goes on. */

@@ -472,6 +472,42 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       expect(str(await reader.read(-1))).toBe("data");
     }));
 
+  it("after writeEof(): write and writelines raise RuntimeError, even with nothing to write; writeEof again, or after close(), is a no-op", () =>
+    runLoop(async () => {
+      // CPython 3.12: RuntimeError('Cannot call writelines() after write_eof()') for writelines([]) too.
+      const srv = await startServer(async (r, w) => {
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, wr] = await openConnection(HOST, srv.sockets[0].getsockname()[1]);
+      wr.writeEof();
+      expect(() => wr.writelines([])).toThrow(RuntimeError);
+      expect(() => wr.write("")).toThrow(RuntimeError);
+      expect(() => wr.writelines(["x"])).toThrow(RuntimeError);
+      wr.writeEof();
+      wr.close();
+      wr.writeEof();
+      await wr.waitClosed();
+      srv.close();
+      await srv.waitClosed();
+    }));
+
+  it("startTls on a closed writer fails with ConnectionResetError, nothing reported (drain() first, as asyncio's start_tls)", async () => {
+    const errors = await runLoop(async ({ errors }) => {
+      const srv = await startServer(async (r, w) => {
+        await r.read();
+        w.close();
+      }, HOST, 0);
+      const [, wr] = await openConnection(HOST, srv.sockets[0].getsockname()[1]);
+      wr.close();
+      await expect(wr.startTls({})).rejects.toBeInstanceOf(ConnectionResetError);
+      srv.close();
+      await srv.waitClosed();
+      return errors;
+    });
+    expect(errors).toEqual([]);
+  });
+
   it("cancelling one waitClosed() cancels only that wait", () =>
     runLoop(async () => {
       const srv = await startServer(async (r, w) => {
