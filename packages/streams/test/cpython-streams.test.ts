@@ -666,6 +666,33 @@ describe("TLS (test_ssl.py, test_sslproto.py)", () => {
     }
   });
 
+  it("startTls over a TLS connection: TLS in TLS, both sides (test_create_server_ssl_over_ssl, at the stream level)", async () => {
+    const { key, cert } = makeCert();
+    const errors = await runLoop(async ({ errors }) => {
+      const srv = await startServer(async (reader, writer) => {
+        expect(str(await reader.readline())).toBe("STARTTLS\n");
+        writer.write("GO\n");
+        await writer.drain();
+        await writer.startTls({ key, cert });
+        writer.write(await reader.readline());
+        await writer.drain();
+        writer.close();
+      }, HOST, 0, { ssl: { key, cert } });
+      const [reader, writer] = await openConnection(HOST, srv.sockets[0].getsockname()[1], { ssl: { ca: cert }, serverHostname: "localhost" });
+      writer.write("STARTTLS\n");
+      expect(str(await reader.readline())).toBe("GO\n");
+      await writer.startTls({ ca: cert, serverHostname: "localhost" });
+      writer.write("inner\n");
+      expect(str(await reader.readline())).toBe("inner\n");
+      writer.close();
+      await writer.waitClosed();
+      srv.close();
+      await srv.waitClosed();
+      return errors;
+    });
+    expect(errors).toEqual([]);
+  });
+
   it("a corrupt TLS record after the handshake: the pending readline fails with Node's SSL error, nothing is reported (test_start_tls_client_corrupted_ssl)", async () => {
     const { key, cert } = makeCert();
     // client <-> proxy (raw TCP) <-> TLS server; once the server got "B", the proxy injects garbage towards the client.
