@@ -300,6 +300,29 @@ describe("StreamWriter and connections (test_streams.py)", () => {
       expect(received).toBe(16 << 20);
     }));
 
+  it("a drain() after close() that waits for a stuck buffer can be cancelled, from either kind of coroutine", () =>
+    runLoop(async () => {
+      const connected = new Future<StreamWriter>();
+      const srv = await startServer((_r, w) => void connected.setResult(w), HOST, 0);
+      const [, wr] = await openConnection(HOST, srv.sockets[0].getsockname()[1]);
+      await connected;
+      for (let i = 0; i < 16; i++) wr.write(Buffer.alloc(1 << 20, 120)); // nobody reads: writing stays paused
+      wr.close();
+      const tasks = [createTask(() => wr.drain()), createTask((function* () { yield* wr.drain(); })())];
+      await sleep(0.05);
+      for (const task of tasks) {
+        expect(task.done()).toBe(false);
+        task.cancel();
+      }
+      await sleep(0);
+      await sleep(0);
+      for (const task of tasks) expect(task.cancelled()).toBe(true);
+      wr.transport.abort();
+      srv.close();
+      srv.closeClients();
+      await srv.waitClosed();
+    }));
+
   it("both directions ended (writeEof on each side): the connection stays open until close(), as asyncio's transport does", () =>
     runLoop(async () => {
       // CPython 3.12: b'got hi'; client is_closing False, _closed not done; the same on the server;
