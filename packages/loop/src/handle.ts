@@ -63,8 +63,40 @@ export class Handle implements Runnable {
   _run(): void {
     // Called with the arguments it was scheduled with.
     const callback = this._callback as (...args: unknown[]) => unknown;
-    if (this._args === undefined) callback.call(this._thisArg, this._arg);
-    else callback.apply(this._thisArg, this._args);
+    const returned = this._args === undefined ? callback.call(this._thisArg, this._arg) : callback.apply(this._thisArg, this._args);
+    // Callbacks return nothing as a rule: one typeof is all the common case costs.
+    if (typeof returned === "object" && returned !== null) this._returned(returned);
+  }
+
+  /**
+   * @internal The callback returned an object. A promise (an async function
+   * used as a callback, outside debug mode) is followed, so that its rejection
+   * goes to the exception handler as a thrown error does, instead of crashing
+   * the process as an unhandled rejection; a generator, which nothing would
+   * ever run, is reported.
+   */
+  _returned(returned: object): void {
+    const loop = this._loop;
+    if (returned instanceof Promise) {
+      // The report may come after the loop would have reused a pooled handle.
+      this._pooled = false;
+      returned.then(undefined, (error: unknown) => {
+        loop.callExceptionHandler({
+          message: `Exception in callback ${formatCallbackSource(this)}`,
+          exception: error,
+          handle: this,
+          ...(this._sourceTraceback ? { source_traceback: this._sourceTraceback } : {}),
+        });
+      });
+    } else if (isGenerator(returned)) {
+      this._pooled = false;
+      const source = formatCallbackSource(this);
+      loop.callExceptionHandler({
+        message: `Exception in callback ${source}`,
+        exception: new TypeError(`callback ${source} returned a generator, which a callback cannot run: run a generator coroutine with createTask()`),
+        handle: this,
+      });
+    }
   }
 
   /**
@@ -145,6 +177,11 @@ export function creationSite(stack: string): string {
   const frame = line.startsWith("at ") ? line.slice(3) : line.replace(/^[^@\s]*@/, "");
   const location = /\(?([^()\s]+):(\d+):\d+\)?$/.exec(frame);
   return location === null ? frame : `${location[1]}:${location[2]}`;
+}
+
+function isGenerator(value: object): boolean {
+  const g = value as Partial<Generator>;
+  return typeof g.next === "function" && typeof g.throw === "function" && typeof g[Symbol.iterator] === "function";
 }
 
 /**
