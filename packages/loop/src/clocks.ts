@@ -1,3 +1,5 @@
+import { describeValue } from "./describe.js";
+
 /**
  * A loop's source of time, in seconds. The loop asks it for `now()`; a virtual
  * clock also lets the loop jump time forward when nothing is ready to run.
@@ -40,6 +42,8 @@ export class VirtualClock implements Clock {
   readonly virtual = true;
   #now: number;
   constructor(start = 0) {
+    if (typeof start !== "number") throw new TypeError(`VirtualClock() start must be a number of seconds, got ${describeValue(start)}`);
+    if (!Number.isFinite(start)) throw new RangeError(`VirtualClock() start must be a finite number of seconds, got ${start}`);
     this.#now = start;
   }
   now(): number {
@@ -47,11 +51,14 @@ export class VirtualClock implements Clock {
   }
   /** Moves time forward to `when` (never backward). Time stays finite: an infinite `when` is a RangeError. */
   advanceTo(when: number): void {
+    if (typeof when !== "number") throw new TypeError(`VirtualClock.advanceTo() needs a time in seconds, got ${describeValue(when)}`);
+    if (Number.isNaN(when)) throw new RangeError("VirtualClock.advanceTo() needs a time in seconds, got NaN");
     if (when === Infinity) throw new RangeError("VirtualClock.advanceTo() needs a finite time, got Infinity");
     if (when > this.#now) this.#now = when;
   }
   /** Moves time forward by `seconds` (a finite, non-negative number). */
   advance(seconds: number): void {
+    if (typeof seconds !== "number") throw new TypeError(`VirtualClock.advance() needs a number of seconds, got ${describeValue(seconds)}`);
     if (!(seconds >= 0) || seconds === Infinity) {
       throw new RangeError(`VirtualClock.advance() needs a finite, non-negative number of seconds, got ${String(seconds)}`);
     }

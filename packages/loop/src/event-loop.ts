@@ -18,6 +18,7 @@ import { RuntimeError } from "./runtime-error.js";
 import { TimerHeap } from "./timer-heap.js";
 import { runCloseHooks } from "./close-hooks.js";
 import type { Runnable, TimerEntry } from "./runnable.js";
+import { checkOptionNames } from "./options.js";
 import { describeValue, reprFull } from "./describe.js";
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -103,9 +104,11 @@ export class EventLoop {
     if (options === null || typeof options !== "object") {
       throw new TypeError(`EventLoop options must be an object, got ${describeValue(options)}`);
     }
+    checkOptionNames(options, ["clock", "debug"], "EventLoop");
     this.#clock = options.clock ?? realClock;
     if (typeof this.#clock.now !== "function") throw new TypeError("EventLoop clock must have a now() method returning seconds");
-    this.#debug = options.debug ?? debugFromEnvironment();
+    // As setDebug(): a boolean, whatever was passed.
+    this.#debug = options.debug === undefined ? debugFromEnvironment() : Boolean(options.debug);
   }
 
   // ---- time and scheduling -------------------------------------------------
@@ -262,6 +265,10 @@ export class EventLoop {
   /** Wraps a coroutine in a task scheduled on this loop (through the task factory, if set). */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): FutureLike<T> {
     this.#checkClosed();
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      // A name passed where the options go would be silently dropped.
+      throw new TypeError(`createTask() takes an options object ({ name }) after the coroutine, got ${describeValue(options)}`);
+    }
     if (this.#taskFactory !== null) {
       const task = this.#taskFactory(this, coro as Coroutine<unknown>, options) as FutureLike<T> & { setName?: (name: string) => void };
       // As CPython, the name is applied after the factory, which may have ignored it.
@@ -378,6 +385,9 @@ export class EventLoop {
 
   /** Passes `context` to the exception handler; errors in the handler itself are logged, never thrown. */
   callExceptionHandler(context: ExceptionContext): void {
+    if (context === null || typeof context !== "object") {
+      throw new TypeError(`callExceptionHandler() takes a context object ({ message, exception, ... }), got ${describeValue(context)}`);
+    }
     const handler = this.#exceptionHandler;
     if (handler === null) {
       try {
@@ -436,6 +446,9 @@ export class EventLoop {
     this.#checkClosed();
     checkCallable(fn, "runInExecutor");
     let pool = executor;
+    if (pool !== null && pool !== undefined && (typeof pool !== "object" || typeof pool.submit !== "function")) {
+      throw new TypeError(`runInExecutor() needs an Executor (with submit()) or null for the default one, got ${describeValue(pool)}`);
+    }
     if (pool === null || pool === undefined) {
       if (this.#executorShutdownCalled) throw new RuntimeError("Executor shutdown has been called");
       pool = this.#defaultExecutor;

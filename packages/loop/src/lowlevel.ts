@@ -12,3 +12,4 @@ export { afterMicrotasks, scheduleMacrotask } from "./host.js";
 export type { FutureFactory } from "./interfaces.js";
 export type { Runnable, TimerEntry } from "./runnable.js";
 export { onLoopClose } from "./close-hooks.js";
+export { checkOptionNames } from "./options.js";
