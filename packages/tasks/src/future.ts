@@ -171,6 +171,8 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   setException(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`setException() on a future that is already done: ${String(this)}`);
+    // exception() returns undefined for "no exception": undefined cannot be one (CPython: "invalid exception object").
+    if (exception === undefined) throw new TypeError("setException() needs an exception (an Error), got undefined");
     if (typeof exception === "function" && exception.prototype instanceof Error) {
       exception = new (exception as new () => Error)();
     }
@@ -186,6 +188,10 @@ export class Future<T = unknown> implements PromiseLike<T>, FutureLike<T> {
 
   /** @internal */
   _fail(exception: unknown): void {
+    // A coroutine that threw undefined, or a promise rejected without a reason:
+    // exception() would say "no exception", and gather, wait and TaskGroup would
+    // take the failure for a success. Fail with an error that says what happened.
+    if (exception === undefined) exception = undefinedFailure(this);
     this._state = FAILED;
     this._result = exception;
     this._logTraceback = true;
@@ -572,6 +578,13 @@ export function cancelledError(message: string | undefined): CancelledError {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/** The error a future fails with instead of `undefined` (Python cannot raise None either: TypeError). */
+function undefinedFailure(future: Future<unknown>): TypeError {
+  return new TypeError(
+    `${String(future)} failed with undefined (a throw or a promise rejection without a value), which would read as "no exception": throw or reject with an Error`,
+  );
 }
 
 export function isFuture(value: unknown): value is Future<unknown> {
