@@ -315,7 +315,14 @@ export class EventLoop {
   runUntilComplete<T>(awaitable: Awaitable<T>): Promise<T> {
     this.#checkClosed();
     this.#checkNotRunning();
-    const future = futureFactory().ensureFuture(awaitable, this);
+    let future: FutureLike<T>;
+    try {
+      future = futureFactory().ensureFuture(awaitable, this);
+    } catch (error) {
+      // ensureFuture's own message would name a function the user never called.
+      if (!(error instanceof TypeError) || !error.message.startsWith("ensureFuture()")) throw error;
+      throw new TypeError(`runUntilComplete() needs an awaitable (a future, a coroutine or a promise), got ${describeValue(awaitable)}`, { cause: error });
+    }
     const onDone = (): void => this.stop();
     future.addDoneCallback(onDone);
     return this.runForever().then(() => {

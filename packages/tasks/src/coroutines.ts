@@ -39,9 +39,26 @@ export function isFutureLike(value: unknown): value is FutureLike<unknown> {
   );
 }
 
+const AsyncGeneratorFunctionPrototype = Object.getPrototypeOf(async function* () {}) as unknown;
+
+/** True for an `async function*`: calling it makes an async generator, which is iterated, not awaited. */
+export function isAsyncGeneratorFunction(value: unknown): boolean {
+  return typeof value === "function" && Object.getPrototypeOf(value) === AsyncGeneratorFunctionPrototype;
+}
+
 /** Throws the TypeError CONTRACT §1 asks for when `value` is not a coroutine. */
 export function checkCoroutine(value: unknown, where: string): void {
-  if (typeof value === "function" || isGeneratorObject(value)) return;
+  if (typeof value === "function") {
+    // Its result (an async generator) would have become the task's result, the body never run.
+    if (Object.getPrototypeOf(value) === AsyncGeneratorFunctionPrototype) {
+      throw new TypeError(
+        `${where}() expects a coroutine, got async generator ${describeValue(value)}: an async generator is iterated with for await, ` +
+          "not run as a coroutine; iterate it inside an async function and pass that",
+      );
+    }
+    return;
+  }
+  if (isGeneratorObject(value)) return;
   if (isThenable(value)) {
     throw new TypeError(
       `${where}() expects a coroutine, got ${describeValue(value)} that is already running: ` +

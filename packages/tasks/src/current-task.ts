@@ -1,5 +1,6 @@
 import type { EventLoop, Coroutine, TaskOptions } from "@asyncio-ts/loop";
-import { getRunningLoop } from "@asyncio-ts/loop";
+import { EventLoop as Loop, getRunningLoop } from "@asyncio-ts/loop";
+import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { PENDING } from "./future.js";
 import { loopTasks } from "./registry.js";
 import { S, type TaskRecord } from "./state.js";
@@ -13,6 +14,9 @@ import type { Task } from "./task.js";
  * Errors: `RuntimeError("no running event loop")` outside a running loop.
  */
 export function currentTask(loop?: EventLoop): Task<unknown> | null {
+  if (loop !== undefined && loop !== null && !(loop instanceof Loop)) {
+    throw new TypeError(`currentTask() loop must be an EventLoop, got ${describeValue(loop)}`);
+  }
   const target = loop ?? getRunningLoop();
   const task = pick(S.current) ?? pick(S.storage?.getStore()) ?? (S.storage === null ? pick(S.drainTask) : null);
   return task !== null && task._loop === target ? (task as unknown as Task<unknown>) : null;
@@ -24,6 +28,9 @@ function pick(task: TaskRecord | null | undefined): TaskRecord | null {
 
 /** The loop's tasks that are not done yet (a new set each call). */
 export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+  if (loop !== undefined && loop !== null && !(loop instanceof Loop)) {
+    throw new TypeError(`allTasks() loop must be an EventLoop, got ${describeValue(loop)}`);
+  }
   return new Set(loopTasks(loop ?? getRunningLoop()));
 }
 

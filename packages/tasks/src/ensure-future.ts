@@ -1,5 +1,5 @@
 import type { Awaitable, EventLoop } from "@asyncio-ts/loop";
-import { getEventLoop } from "@asyncio-ts/loop";
+import { EventLoop as Loop, getEventLoop } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull, isThenable } from "@asyncio-ts/loop/lowlevel";
 import { isFutureLike, isGeneratorObject } from "./coroutines.js";
 import { CancelledError } from "./errors.js";
@@ -15,7 +15,11 @@ import { Future, isFuture, PENDING } from "./future.js";
  * future belongs to a different loop than `options.loop`.
  */
 export function ensureFuture<T>(awaitable: Awaitable<T>, options: { loop?: EventLoop } = {}): Future<T> {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`ensureFuture() takes an options object ({ loop }) after the awaitable, got ${describeValue(options)}`);
+  }
   const loop = options.loop;
+  if (loop !== undefined && !(loop instanceof Loop)) throw new TypeError(`ensureFuture() options.loop must be an EventLoop, got ${describeValue(loop)}`);
   if (isFuture(awaitable) || isFutureLike(awaitable)) {
     const future = awaitable as unknown as Future<T>;
     if (loop !== undefined && future.getLoop() !== loop) {

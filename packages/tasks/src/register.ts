@@ -1,5 +1,6 @@
 import type { Awaitable, Coroutine, EventLoop, TaskOptions } from "@asyncio-ts/loop";
 import { globalState, onLoopClose } from "@asyncio-ts/loop/lowlevel";
+import { checkCoroutine } from "./coroutines.js";
 import { ensureFuture } from "./ensure-future.js";
 import { Future } from "./future.js";
 import { dropLoopTasks } from "./registry.js";
@@ -13,7 +14,11 @@ export function registerWithLoop(): void {
   const state = globalState();
   state.futures ??= {
     createFuture: <T>(loop: EventLoop) => new Future<T>({ loop }),
-    createTask: <T>(loop: EventLoop, coro: Coroutine<T>, options?: TaskOptions) => new Task<T>(coro, { loop, name: options?.name }),
+    createTask: <T>(loop: EventLoop, coro: Coroutine<T>, options?: TaskOptions) => {
+      // The error names the call the user made (createTask), not the Task it makes.
+      checkCoroutine(coro, "createTask");
+      return new Task<T>(coro, { loop, name: options?.name });
+    },
     ensureFuture: <T>(awaitable: Awaitable<T>, loop: EventLoop) => ensureFuture(awaitable, { loop }),
   };
   // A closing loop destroys its pending tasks: say so, as asyncio does when they are collected.

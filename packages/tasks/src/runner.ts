@@ -1,6 +1,6 @@
 import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
 import { EventLoop as Loop, RuntimeError, setEventLoop } from "@asyncio-ts/loop";
-import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
+import { checkOptionNames, describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
 import { checkCoroutine } from "./coroutines.js";
 import { CancelledError, KeyboardInterrupt } from "./errors.js";
 import { Future, FAILED, PENDING } from "./future.js";
@@ -43,6 +43,7 @@ export class Runner {
 
   constructor(options: RunnerOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`Runner options must be an object, got ${describeValue(options)}`);
+    checkOptionNames(options, ["debug", "loopFactory"], "Runner");
     if (options.loopFactory !== undefined && typeof options.loopFactory !== "function") {
       throw new TypeError(`loopFactory must be a function returning an EventLoop, got ${describeValue(options.loopFactory)}`);
     }

@@ -75,6 +75,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       throw new TypeError(`new Task() takes an options object ({ loop, name }) after the coroutine, got ${describeValue(options)}`);
     }
     const loop = options.loop ?? getRunningLoop();
+    if (typeof (loop as Partial<EventLoop>).isClosed !== "function") {
+      throw new TypeError(`new Task() options.loop must be an EventLoop, got ${describeValue(loop)}`);
+    }
     // CPython's Task() schedules its first step with call_soon, which refuses a
     // closed loop; such a task would never run.
     if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
