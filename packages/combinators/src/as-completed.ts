@@ -1,6 +1,7 @@
 import type { Awaitable, EventLoop, FutureLike, TimerHandle } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
+import { checkOptions } from "./options.js";
 import { Future, isFuture, iscoroutine } from "@asyncio-ts/tasks";
 import { futureOf } from "./future-of.js";
 import type { AwaitableResult } from "./gather.js";
@@ -158,6 +159,7 @@ export function asCompleted<A extends Awaitable<unknown>>(aws: Iterable<A>, opti
   if (isFuture(aws) || iscoroutine(aws) || typeof aws === "function" || isThenable(aws) || aws === null || typeof aws !== "object" || typeof (aws as Iterable<A>)[Symbol.iterator] !== "function") {
     throw new TypeError(`asCompleted() expects an iterable of awaitables, not ${describeValue(aws)}`);
   }
+  checkOptions(options, ["timeout"], "asCompleted", "the awaitables");
   const timeout = options?.timeout ?? null;
   if (timeout !== null && typeof timeout !== "number") throw new TypeError(`asCompleted() timeout must be seconds or null, got ${describeValue(timeout)}`);
   if (Number.isNaN(timeout)) throw new RangeError("asCompleted() timeout must be seconds or null, got NaN");

@@ -1,4 +1,4 @@
-import { brand } from "@asyncio-ts/loop/lowlevel";
+import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
 
 /**
  * Several errors raised together (Python's `ExceptionGroup`), as a
@@ -27,6 +27,9 @@ export class ExceptionGroup extends AggregateError {
   /** Errors: `TypeError` if `message` is not a string, `RangeError` if `exceptions` is empty (Python's `ValueError`). */
   constructor(message: string, exceptions: Iterable<unknown>, options?: ErrorOptions) {
     if (typeof message !== "string") throw new TypeError("ExceptionGroup() needs a message string as its first argument");
+    if (exceptions === null || typeof exceptions !== "object" || typeof (exceptions as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`ExceptionGroup() needs an iterable of exceptions (e.g. an array) as its second argument, got ${describeValue(exceptions)}`);
+    }
     const list = Object.freeze([...exceptions]);
     if (list.length === 0) throw new RangeError("ExceptionGroup() needs a non-empty list of exceptions");
     super(list, message, options);
@@ -36,11 +39,13 @@ export class ExceptionGroup extends AggregateError {
 
   /** A group of the errors matching `condition` (a predicate or an error class), or `null` if none do. */
   subgroup(condition: ExceptionCondition): ExceptionGroup | null {
+    checkCondition(condition, "subgroup");
     return this.split(condition)[0];
   }
 
   /** `[matching, rest]`: two groups (or `null` for an empty side), nested groups split recursively. */
   split(condition: ExceptionCondition): [match: ExceptionGroup | null, rest: ExceptionGroup | null] {
+    checkCondition(condition, "split");
     const test = toPredicate(condition);
     if (test(this)) return [this, null];
     const match: unknown[] = [];
@@ -66,6 +71,12 @@ export class ExceptionGroup extends AggregateError {
 
 /** What `split()` and `subgroup()` match: a predicate, or an error class. */
 export type ExceptionCondition = ((error: unknown) => boolean) | (abstract new (...args: never[]) => unknown);
+
+function checkCondition(condition: unknown, where: string): void {
+  if (typeof condition !== "function") {
+    throw new TypeError(`ExceptionGroup.${where}() needs a predicate (error) => boolean or an error class, got ${describeValue(condition)}`);
+  }
+}
 
 function toPredicate(condition: ExceptionCondition): (error: unknown) => boolean {
   if (typeof condition === "function" && condition.prototype !== undefined && condition.prototype !== null && (condition === Error || condition.prototype instanceof Error)) {

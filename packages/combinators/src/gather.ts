@@ -1,4 +1,5 @@
 import type { Awaitable, EventLoop, FutureLike } from "@asyncio-ts/loop";
+import { checkOptionNames } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, Future, Task } from "@asyncio-ts/tasks";
 import { futureOf } from "./future-of.js";
 import { doneWaiter, whenDone } from "./when-done.js";
@@ -120,6 +121,15 @@ function resultCancelledError(fut: FutureLike<unknown>): CancelledError {
   return error instanceof CancelledError ? error : new CancelledError();
 }
 
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  // A foreign future or thenable may well be a plain object.
+  const o = value as { then?: unknown; addDoneCallback?: unknown; next?: unknown };
+  return typeof o.then !== "function" && typeof o.addDoneCallback !== "function" && typeof o.next !== "function";
+}
+
 /**
  * Runs awaitables concurrently and collects their results, in argument order
  * (asyncio's `gather`). Coroutines are wrapped in tasks; the same object passed
@@ -161,10 +171,18 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     if (options !== undefined && (options === null || typeof options !== "object")) {
       throw new TypeError("gather()'s second argument must be an options object, e.g. { returnExceptions: true }");
     }
+    checkOptionNames(options, ["returnExceptions"], "gather");
     // Truthiness, as asyncio's `if not return_exceptions:` (return_exceptions=1 works there).
     returnExceptions = Boolean(options?.returnExceptions);
   } else {
     aws = args;
+    const last = args[args.length - 1];
+    if (args.length > 1 && isPlainObject(last)) {
+      // An options object after separate awaitables would be taken for one (and refused as not awaitable).
+      throw new TypeError(
+        `gather() got a plain object as argument ${args.length}, which is not awaitable: options go after an array of awaitables, gather([a, b], { returnExceptions: true })`,
+      );
+    }
   }
   if (aws.length === 0) {
     const outer = new Future<unknown[]>();

@@ -2,7 +2,7 @@ import type { Coroutine, Handle } from "@asyncio-ts/loop";
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, currentTask, type Future, type Task } from "@asyncio-ts/tasks";
-import { isAsyncFunction, OperationFuture, runCoroutine, type OperationContext, type Runnable } from "./operation.js";
+import { isAsyncFunction, isAsyncGeneratorFunction, OperationFuture, runCoroutine, type OperationContext, type Runnable } from "./operation.js";
 import { TimeoutError } from "./timeout-error.js";
 
 type State = "created" | "active" | "expiring" | "expired" | "finished";
@@ -208,5 +208,9 @@ export function timeoutAt<T>(when: number | null, body: ScopeBody<Timeout, T>): 
 export function checkBody(body: unknown, where: string): void {
   if (typeof body !== "function") {
     throw new TypeError(`${where}() needs a body function, e.g. ${where}(..., async (scope) => { ... }), got ${describeValue(body)}`);
+  }
+  if (isAsyncGeneratorFunction(body)) {
+    // Its async generator would have been the result, the body never run.
+    throw new TypeError(`${where}() needs a body function, e.g. ${where}(..., async (scope) => { ... }), got async generator ${describeValue(body)}, which is iterated with for await, not run`);
   }
 }

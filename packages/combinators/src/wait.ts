@@ -1,6 +1,7 @@
 import type { FutureLike } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
+import { checkOptions } from "./options.js";
 import { Future, isFuture, iscoroutine } from "@asyncio-ts/tasks";
 import { awaitFuture, OperationFuture, releaseWaiter } from "./operation.js";
 import { doneWaiter, notWhenDone, whenDone } from "./when-done.js";
@@ -46,6 +47,7 @@ export function wait<F extends FutureLike<unknown>>(fs: Iterable<F>, options: Wa
   if (fs === null || typeof fs !== "object" || typeof (fs as Iterable<F>)[Symbol.iterator] !== "function") {
     throw new TypeError(`wait() expects an iterable of futures, not ${describeValue(fs)}`);
   }
+  checkOptions(options, ["timeout", "returnWhen"], "wait", "the futures");
   const { timeout = null, returnWhen = ALL_COMPLETED } = options ?? {};
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid returnWhen value: ${describeValue(returnWhen)} (use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED)`);
