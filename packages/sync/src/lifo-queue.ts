@@ -1,4 +1,4 @@
-import { brand } from "@asyncio-ts/loop/lowlevel";
+import { brand, checkOptionNames } from "@asyncio-ts/loop/lowlevel";
 import type { Store } from "./internal/store.js";
 import { Queue, type QueueOptions, setStore } from "./queue.js";
 
@@ -30,6 +30,7 @@ export class LifoQueue<T = unknown> extends Queue<T> {
     brand(this, "LifoQueue");
   }
   constructor(options: QueueOptions = {}) {
+    if (new.target === LifoQueue && typeof options === "object") checkOptionNames(options, ["maxsize"], "LifoQueue");
     super(options);
     setStore(this, new LifoStore<T>());
   }

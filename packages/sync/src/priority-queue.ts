@@ -1,4 +1,4 @@
-import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
+import { brand, checkOptionNames, describeValue } from "@asyncio-ts/loop/lowlevel";
 import type { Store } from "./internal/store.js";
 import { Queue, type QueueOptions, setStore } from "./queue.js";
 
@@ -165,6 +165,7 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
     brand(this, "PriorityQueue");
   }
   constructor(options: PriorityQueueOptions<T> = {}) {
+    if (new.target === PriorityQueue && typeof options === "object") checkOptionNames(options, ["maxsize", "compare"], "PriorityQueue");
     super(options);
     const compare = options.compare ?? (pythonCompare as (a: T, b: T) => number);
     if (typeof compare !== "function") throw new TypeError(`compare must be a function, got ${describeValue(compare)}`);

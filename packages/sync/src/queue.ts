@@ -1,4 +1,4 @@
-import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
+import { brand, checkOptionNames, describeValue } from "@asyncio-ts/loop/lowlevel";
 import { Future } from "@asyncio-ts/tasks";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { Event } from "./event.js";
@@ -96,6 +96,8 @@ export class Queue<T = unknown> extends LoopBound {
     if (options === null || typeof options !== "object") {
       throw new TypeError(`${new.target.name}() takes an options object ({ maxsize }), got ${describeValue(options)}`);
     }
+    // A misspelt maxsize would make an unbounded queue. (A subclass of a user's may take options of its own.)
+    if (new.target === Queue) checkOptionNames(options, ["maxsize"], "Queue");
     const maxsize = options.maxsize ?? 0;
     if (typeof maxsize !== "number") throw new TypeError(`maxsize must be a number, got ${describeValue(maxsize)}`);
     if (Number.isNaN(maxsize)) throw new RangeError("maxsize must be a number, got NaN");
