@@ -4,7 +4,7 @@ import type { EventLoop } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { Future } from "@asyncio-ts/tasks";
-import { checkFunction, checkHost, checkOptions, checkPath, checkPort } from "./options.js";
+import { CONNECT_OPTIONS, checkFunction, checkHost, checkOptions, checkPath, checkPort } from "./options.js";
 import type { Protocol, ProtocolFactory } from "./protocol.js";
 import { SocketTransport, type TransportExtra } from "./transport.js";
 
@@ -42,6 +42,7 @@ export function createConnection<P extends Protocol>(
 ): Future<[SocketTransport, P]> {
   const where = "createConnection";
   checkFunction(protocolFactory, where, "protocolFactory");
+  checkOptions(options, where, CONNECT_OPTIONS);
   return connectTcp(getRunningLoop(), protocolFactory, host, port, options, where);
 }
 
@@ -87,6 +88,7 @@ export function createUnixConnection<P extends Protocol>(
 ): Future<[SocketTransport, P]> {
   const where = "createUnixConnection";
   checkFunction(protocolFactory, where, "protocolFactory");
+  checkOptions(options, where, CONNECT_OPTIONS);
   return connectUnix(getRunningLoop(), protocolFactory, path, options, where);
 }
 

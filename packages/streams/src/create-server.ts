@@ -5,7 +5,7 @@ import type { EventLoop } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { Future } from "@asyncio-ts/tasks";
-import { checkBacklog, checkFunction, checkHost, checkOptions, checkPath, checkPort } from "./options.js";
+import { SERVER_OPTIONS, checkBacklog, checkFunction, checkHost, checkOptions, checkPath, checkPort } from "./options.js";
 import type { Protocol, ProtocolFactory } from "./protocol.js";
 import { Server } from "./server.js";
 import { SocketTransport, type TransportExtra } from "./transport.js";
@@ -36,6 +36,7 @@ export function createServer(
   options?: CreateServerOptions,
 ): Future<Server> {
   checkFunction(protocolFactory, "createServer", "protocolFactory");
+  checkOptions(options, "createServer", SERVER_OPTIONS);
   return listenTcp(getRunningLoop(), protocolFactory, host, port, options, "createServer");
 }
 
@@ -77,6 +78,7 @@ export function listenTcp(
  */
 export function createUnixServer(protocolFactory: ProtocolFactory, path: string, options?: CreateServerOptions): Future<Server<string>> {
   checkFunction(protocolFactory, "createUnixServer", "protocolFactory");
+  checkOptions(options, "createUnixServer", SERVER_OPTIONS);
   return listenUnix(getRunningLoop(), protocolFactory, path, options, "createUnixServer");
 }
 

@@ -2,7 +2,7 @@ import type { EventLoop } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
 import { Future } from "@asyncio-ts/tasks";
 import { connectTcp, type CreateConnectionOptions } from "./create-connection.js";
-import { checkOptions } from "./options.js";
+import { CONNECT_OPTIONS, checkOptions } from "./options.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { StreamWriter } from "./stream-writer.js";
@@ -37,8 +37,8 @@ export interface OpenConnectionOptions extends CreateConnectionOptions {
  */
 export function openConnection(host: string, port: number, options?: OpenConnectionOptions): Future<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
-  const { limit, ...rest } = checkOptions(options, "openConnection");
-  const checkedLimit = checkLimit(limit);
+  const { limit, ...rest } = checkOptions(options, "openConnection", ["limit", ...CONNECT_OPTIONS]);
+  const checkedLimit = checkLimit(limit, "openConnection");
   const reader = new StreamReader({ limit: checkedLimit, loop });
   const protocol = new StreamReaderProtocol(reader, null, loop);
   return toStreams(loop, connectTcp(loop, () => protocol, host, port, rest, "openConnection"), reader, protocol);

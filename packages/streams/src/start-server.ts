@@ -1,7 +1,7 @@
 import { getRunningLoop } from "@asyncio-ts/loop";
 import type { Future } from "@asyncio-ts/tasks";
 import { listenTcp, type CreateServerOptions } from "./create-server.js";
-import { checkFunction, checkOptions } from "./options.js";
+import { SERVER_OPTIONS, checkFunction, checkOptions } from "./options.js";
 import type { Server } from "./server.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamReaderProtocol, type ClientConnectedCallback } from "./stream-reader-protocol.js";
@@ -40,8 +40,8 @@ export function startServer(
 ): Future<Server> {
   checkFunction(clientConnected, "startServer", "clientConnected");
   const loop = getRunningLoop();
-  const { limit, ...rest } = checkOptions(options, "startServer");
-  const checkedLimit = checkLimit(limit);
+  const { limit, ...rest } = checkOptions(options, "startServer", ["limit", ...SERVER_OPTIONS]);
+  const checkedLimit = checkLimit(limit, "startServer");
   const factory = (): StreamReaderProtocol => new StreamReaderProtocol(new StreamReader({ limit: checkedLimit, loop }), clientConnected, loop);
   return listenTcp(loop, factory, host, port, rest, "startServer");
 }

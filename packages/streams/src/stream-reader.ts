@@ -1,6 +1,6 @@
 import type { EventLoop } from "@asyncio-ts/loop";
-import { RuntimeError } from "@asyncio-ts/loop";
-import { brand, describeValue, getRunningLoopOrNull, reprValue } from "@asyncio-ts/loop/lowlevel";
+import { EventLoop as Loop, RuntimeError } from "@asyncio-ts/loop";
+import { brand, checkOptionNames, describeValue, getRunningLoopOrNull, reprValue } from "@asyncio-ts/loop/lowlevel";
 import { Future } from "@asyncio-ts/tasks";
 import { ByteBuffer, EMPTY } from "./byte-buffer.js";
 import { IncompleteReadError, LimitOverrunError } from "./errors.js";
@@ -225,7 +225,11 @@ export class StreamReader implements AsyncIterable<Buffer> {
 
   constructor(options: StreamReaderOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`StreamReader options must be an object, got ${describeValue(options)}`);
-    this.#limit = checkLimit(options.limit);
+    checkOptionNames(options, ["limit", "loop"], "StreamReader");
+    this.#limit = checkLimit(options.limit, "StreamReader");
+    if (options.loop !== undefined && options.loop !== null && !(options.loop instanceof Loop)) {
+      throw new TypeError(`StreamReader() loop must be an EventLoop, got ${describeValue(options.loop)}`);
+    }
     this.#loop = options.loop ?? getRunningLoopOrNull() ?? undefined;
   }
 
@@ -471,10 +475,10 @@ function checkSize(n: unknown, where: string): asserts n is number {
 }
 
 /** Validates a stream `limit` (asyncio: `ValueError('Limit cannot be <= 0')`). */
-export function checkLimit(limit: unknown): number {
+export function checkLimit(limit: unknown, where: string): number {
   if (limit === undefined || limit === null) return DEFAULT_LIMIT;
-  if (typeof limit !== "number") throw new TypeError(`limit must be a number of bytes, got ${describeValue(limit)}`);
-  if (!(limit > 0)) throw new RangeError("Limit cannot be <= 0");
+  if (typeof limit !== "number") throw new TypeError(`${where}() limit must be a number of bytes, got ${describeValue(limit)}`);
+  if (!(limit > 0)) throw new RangeError(`Limit cannot be <= 0: ${where}() limit must be a number of bytes > 0, got ${limit}`);
   return limit;
 }
 

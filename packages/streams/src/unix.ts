@@ -3,7 +3,7 @@ import type { Future } from "@asyncio-ts/tasks";
 import { connectUnix, type CreateUnixConnectionOptions } from "./create-connection.js";
 import { listenUnix } from "./create-server.js";
 import { toStreams } from "./open-connection.js";
-import { checkFunction, checkOptions } from "./options.js";
+import { CONNECT_OPTIONS, SERVER_OPTIONS, checkFunction, checkOptions } from "./options.js";
 import type { Server } from "./server.js";
 import type { StartServerOptions } from "./start-server.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
@@ -22,8 +22,8 @@ export interface OpenUnixConnectionOptions extends CreateUnixConnectionOptions {
  */
 export function openUnixConnection(path: string, options?: OpenUnixConnectionOptions): Future<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
-  const { limit, ...rest } = checkOptions(options, "openUnixConnection");
-  const reader = new StreamReader({ limit: checkLimit(limit), loop });
+  const { limit, ...rest } = checkOptions(options, "openUnixConnection", ["limit", ...CONNECT_OPTIONS]);
+  const reader = new StreamReader({ limit: checkLimit(limit, "openUnixConnection"), loop });
   const protocol = new StreamReaderProtocol(reader, null, loop);
   return toStreams(loop, connectUnix(loop, () => protocol, path, rest, "openUnixConnection"), reader, protocol);
 }
@@ -36,8 +36,8 @@ export function openUnixConnection(path: string, options?: OpenUnixConnectionOpt
 export function startUnixServer(clientConnected: ClientConnectedCallback, path: string, options?: StartServerOptions): Future<Server<string>> {
   checkFunction(clientConnected, "startUnixServer", "clientConnected");
   const loop = getRunningLoop();
-  const { limit, ...rest } = checkOptions(options, "startUnixServer");
-  const checkedLimit = checkLimit(limit);
+  const { limit, ...rest } = checkOptions(options, "startUnixServer", ["limit", ...SERVER_OPTIONS]);
+  const checkedLimit = checkLimit(limit, "startUnixServer");
   const factory = (): StreamReaderProtocol => new StreamReaderProtocol(new StreamReader({ limit: checkedLimit, loop }), clientConnected, loop);
   return listenUnix(loop, factory, path, rest, "startUnixServer");
 }
