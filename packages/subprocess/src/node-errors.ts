@@ -34,3 +34,8 @@ export function isBrokenPipe(error: unknown): boolean {
 export function signalNumber(name: string): number | undefined {
   return (constants.signals as Record<string, number | undefined>)[name];
 }
+
+/** True for a signal number Node can send (one of `os.constants.signals`). */
+export function isSignalNumber(signal: number): boolean {
+  return (Object.values(constants.signals) as number[]).includes(signal);
+}

@@ -1,3 +1,4 @@
+import { fstatSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeValue } from "@asyncio-ts/loop/lowlevel";
 import { DEFAULT_LIMIT } from "@asyncio-ts/streams/lowlevel";
@@ -50,7 +51,18 @@ function parseStdio(value: unknown, name: "stdin" | "stdout" | "stderr", where: 
     return { kind: "stdout" };
   }
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`${where}() ${name} must be PIPE, DEVNULL, STDOUT or a file descriptor (an integer >= 0), got ${value}`);
+  // Spawning with a closed descriptor fails with a bare "spawn EBADF", naming neither the stream nor the number.
+  if (!isOpenDescriptor(value)) throw new RangeError(`${where}() ${name} is file descriptor ${value}, which is not open`);
   return { kind: "fd", fd: value };
+}
+
+function isOpenDescriptor(fd: number): boolean {
+  try {
+    fstatSync(fd);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "EBADF";
+  }
 }
 
 /** Validates the options object; every mistake is a `TypeError` (wrong type) or `RangeError` (wrong value) at the call. */
@@ -81,7 +93,7 @@ export function parseOptions(options: unknown, where: string): ParsedOptions {
   let limit = DEFAULT_LIMIT;
   if (o.limit !== undefined && o.limit !== null) {
     if (typeof o.limit !== "number") throw new TypeError(`${where}() limit must be a number of bytes, got ${describeValue(o.limit)}`);
-    if (!(o.limit > 0)) throw new RangeError("Limit cannot be <= 0");
+    if (!(o.limit > 0)) throw new RangeError(`Limit cannot be <= 0: ${where}() limit must be a number of bytes > 0, got ${o.limit}`);
     limit = o.limit;
   }
   if (o.startNewSession !== undefined && typeof o.startNewSession !== "boolean") {

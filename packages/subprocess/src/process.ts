@@ -1,8 +1,9 @@
 import type { EventLoop } from "@asyncio-ts/loop";
+import { RuntimeError } from "@asyncio-ts/loop";
 import { brand, describeValue } from "@asyncio-ts/loop/lowlevel";
 import type { StreamReader, StreamWriter } from "@asyncio-ts/streams";
 import { createTask, Future, type Task } from "@asyncio-ts/tasks";
-import { isBrokenPipe, signalNumber } from "./node-errors.js";
+import { isBrokenPipe, isSignalNumber, signalNumber } from "./node-errors.js";
 import type { SubprocessStreamProtocol } from "./subprocess-stream-protocol.js";
 import type { SubprocessTransport } from "./subprocess-transport.js";
 
@@ -53,6 +54,8 @@ export class Process {
   }
   readonly #transport: SubprocessTransport;
   readonly #loop: EventLoop;
+  /** A communicate() is in progress. */
+  #communicating = false;
   /** The child's standard input, with `stdin: PIPE`; else `null`. */
   readonly stdin: StreamWriter | null;
   /** The child's standard output, with `stdout: PIPE`; else `null`. */
@@ -115,14 +118,17 @@ export class Process {
    * `await wait()`.
    *
    * Errors: `TypeError` at the call for an `input` that is not bytes or a
-   * string; a read error of a pipe rejects the returned future.
+   * string, `RuntimeError` while another `communicate()` is running; a read
+   * error of a pipe rejects the returned future.
    */
   communicate(input?: Uint8Array | string | null): Task<[stdout: Buffer | null, stderr: Buffer | null]> {
     if (input !== undefined && input !== null && !(input instanceof Uint8Array) && typeof input !== "string") {
       throw new TypeError(`communicate() input must be bytes (a Uint8Array) or a string, got ${describeValue(input)}`);
     }
+    // A second communicate() would fail in a read() the user never called.
+    if (this.#communicating) throw new RuntimeError("communicate() is already running for this process: await the first call");
     const loop = this.#loop;
-    return createTask(async () => {
+    const task = createTask(async () => {
       const parts: Future<Buffer | null>[] = [
         this.stdin !== null ? createTask(() => this.#feedStdin(input)) : resolved(loop, null),
         this.stdout !== null ? createTask(() => this.#readStream(1)) : resolved(loop, null),
@@ -132,6 +138,12 @@ export class Process {
       await this.wait();
       return [stdout, stderr] as [Buffer | null, Buffer | null];
     });
+    this.#communicating = true;
+    // Once it is over (also cancelled), communicate() may be called again: what was read stays in the readers.
+    task.addDoneCallback(() => {
+      this.#communicating = false;
+    });
+    return task;
   }
 
   async #feedStdin(input: Uint8Array | string | null | undefined): Promise<null> {
@@ -165,6 +177,8 @@ export class Process {
       if (signalNumber(signal) === undefined) throw new RangeError(`sendSignal() got an unknown signal name ${JSON.stringify(signal)}`);
     } else if (typeof signal === "number") {
       if (!Number.isInteger(signal) || signal < 0) throw new RangeError(`sendSignal() signal must be a non-negative integer, got ${signal}`);
+      // Node's own "Unknown signal: 99" would name no call.
+      if (signal !== 0 && !isSignalNumber(signal)) throw new RangeError(`sendSignal() got an unknown signal number ${signal}`);
     } else {
       throw new TypeError(`sendSignal() takes a signal name or number, got ${describeValue(signal)}`);
     }
