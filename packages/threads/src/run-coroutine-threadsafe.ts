@@ -124,6 +124,12 @@ function submitToLocalLoop<T>(coro: Coroutine<T> | ModuleCoroutine<T>, loop: Eve
   if (!iscoroutine(coro) && typeof coro !== "function") {
     throw new TypeError(`runCoroutineThreadsafe() needs a coroutine (an async function, uncalled, or a generator object), got ${describeValue(coro)}`);
   }
+  if ((coro as { constructor?: { name?: string } }).constructor?.name === "AsyncGeneratorFunction") {
+    // Its async generator would have been the result (the body never run); say so here, not through the future.
+    throw new TypeError(
+      `runCoroutineThreadsafe() needs a coroutine (an async function, uncalled, or a generator object), got async generator ${describeValue(coro)}, which is iterated with for await, not run`,
+    );
+  }
   if (loop.isClosed()) throw new RuntimeError("runCoroutineThreadsafe(): the loop is closed");
   let task: ReturnType<typeof ensureFuture<T>> | null = null;
   attachHooks(future as ConcurrentFuture<unknown>, {

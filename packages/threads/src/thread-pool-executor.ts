@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { MessageChannel, receiveMessageOnPort, type ResourceLimits } from "node:worker_threads";
 import type { EventLoop, Executor } from "@asyncio-ts/loop";
 import { RuntimeError } from "@asyncio-ts/loop";
-import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
+import { checkOptionNames, describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
 import { attachHooks, ConcurrentFuture } from "./concurrent-future.js";
 import { functionSpec } from "./internal/function-spec.js";
 import { makeKnownError, serveCallback, serveCoroutine } from "./internal/loop-requests.js";
@@ -108,6 +108,7 @@ export class ThreadPoolExecutor implements Executor {
 
   constructor(options: ThreadPoolExecutorOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`ThreadPoolExecutor options must be an object, got ${describeValue(options)}`);
+    checkOptionNames(options, ["maxWorkers", "cancelGracePeriod", "threadNamePrefix", "resourceLimits"], "ThreadPoolExecutor");
     const { maxWorkers, cancelGracePeriod = 1, threadNamePrefix, resourceLimits } = options;
     if (maxWorkers !== undefined && maxWorkers !== null) {
       if (typeof maxWorkers !== "number") throw new TypeError(`maxWorkers must be a number, got ${describeValue(maxWorkers)}`);
@@ -115,6 +116,12 @@ export class ThreadPoolExecutor implements Executor {
     }
     if (typeof cancelGracePeriod !== "number" || Number.isNaN(cancelGracePeriod) || cancelGracePeriod < 0) {
       throw new RangeError(`cancelGracePeriod must be a number of seconds >= 0, got ${describeValue(cancelGracePeriod)}`);
+    }
+    if (threadNamePrefix !== undefined && typeof threadNamePrefix !== "string") {
+      throw new TypeError(`ThreadPoolExecutor() threadNamePrefix must be a string, got ${describeValue(threadNamePrefix)}`);
+    }
+    if (resourceLimits !== undefined && (resourceLimits === null || typeof resourceLimits !== "object")) {
+      throw new TypeError(`ThreadPoolExecutor() resourceLimits must be an object (Node's Worker resourceLimits), got ${describeValue(resourceLimits)}`);
     }
     this.#maxWorkers = maxWorkers ?? availableParallelism();
     this.#grace = cancelGracePeriod;
@@ -133,7 +140,7 @@ export class ThreadPoolExecutor implements Executor {
    * inside it, `this.signal` is aborted when the call is cancelled.
    */
   submit<F extends AnyFunction>(fn: F, ...args: unknown[]): ConcurrentFuture<Awaited<ReturnType<F>>> {
-    const call = this.#call(fn, args, getRunningLoopOrNull(), () => new ConcurrentFuture<unknown>());
+    const call = this.#call(fn, args, getRunningLoopOrNull(), () => new ConcurrentFuture<unknown>(), "submit");
     attachHooks(call.future as ConcurrentFuture<unknown>, call);
     this.#start(call);
     return call.future as unknown as ConcurrentFuture<Awaited<ReturnType<F>>>;
@@ -145,16 +152,17 @@ export class ThreadPoolExecutor implements Executor {
    * straight from the worker's answer; cancelling it cancels the call.
    */
   submitOnLoop<F extends AnyFunction>(loop: EventLoop, fn: F, ...args: unknown[]): Future<Awaited<ReturnType<F>>> {
-    const call = this.#call(fn, args, loop, () => new PoolFuture<unknown>({ loop }));
+    // Reached through loop.runInExecutor() (toThread() checks its function itself, first).
+    const call = this.#call(fn, args, loop, () => new PoolFuture<unknown>({ loop }), "runInExecutor");
     (call.future as PoolFuture<unknown>).call = call;
     this.#start(call);
     return call.future as Future<Awaited<ReturnType<F>>>;
   }
 
   /** A new call, once the pool is open and `fn` and `args` can be sent (its future is made only then). */
-  #call(fn: AnyFunction, args: unknown[], loop: EventLoop | null, makeFuture: () => Call["future"]): Call {
+  #call(fn: AnyFunction, args: unknown[], loop: EventLoop | null, makeFuture: () => Call["future"], where: string): Call {
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
-    const spec = functionSpec(fn, "submit");
+    const spec = functionSpec(fn, where);
     const unwrapped = unwrapTransfers(args);
     return new Call(this.#access, nextCallId++, spec, unwrapped.args, unwrapped.transferList, makeFuture(), loop);
   }
@@ -182,9 +190,12 @@ export class ThreadPoolExecutor implements Executor {
    * result is not ready in time. Leaving the loop early cancels what is left.
    */
   map<R>(fn: (...args: never[]) => R | PromiseLike<R>, ...iterablesAndOptions: (Iterable<unknown> | { timeout?: number | null })[]): AsyncGenerator<Awaited<R>, void, undefined> {
+    // Up front, as the error would otherwise name submit(), or not come at all for empty iterables.
+    functionSpec(fn, "map");
     let timeout: number | null = null;
     const last = iterablesAndOptions[iterablesAndOptions.length - 1];
     if (last !== undefined && last !== null && typeof last === "object" && !(Symbol.iterator in last)) {
+      checkOptionNames(last, ["timeout"], "map");
       iterablesAndOptions.pop();
       timeout = (last as { timeout?: number | null }).timeout ?? null;
       if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) throw new TypeError(`map() timeout must be a number of seconds or null, got ${describeValue(timeout)}`);
@@ -227,6 +238,12 @@ export class ThreadPoolExecutor implements Executor {
    * thread has ended; without, at once.
    */
   shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      // Python's shutdown(False) means wait=False; here it was ignored, and shutdown() waited.
+      const hint = typeof options === "boolean" ? ` (for Python's shutdown(${options ? "True" : "False"}), pass { wait: ${options} })` : "";
+      throw new TypeError(`shutdown() takes an options object ({ wait, cancelFutures }), got ${describeValue(options)}${hint}`);
+    }
+    checkOptionNames(options, ["wait", "cancelFutures"], "shutdown");
     const { wait = true, cancelFutures = false } = options ?? {};
     this.#shutdown = true;
     if (cancelFutures) {

@@ -40,5 +40,14 @@ export function toThread<A extends unknown[], R>(fn: ((...args: A) => R) | Modul
   if (typeof fn !== "function") {
     throw new TypeError(`toThread() needs a self-contained function or a moduleFunction(url, name), got ${describeValue(fn)}`);
   }
-  return getRunningLoop().runInExecutor(null, fn as never, ...args) as Future<Awaited<R>>;
+  const loop = getRunningLoop();
+  try {
+    return loop.runInExecutor(null, fn as never, ...args) as Future<Awaited<R>>;
+  } catch (error) {
+    // The pool names the call that reached it; the user called toThread().
+    if (error instanceof TypeError && error.message.startsWith("runInExecutor(): ")) {
+      throw new TypeError(`toThread(): ${error.message.slice("runInExecutor(): ".length)}`, { cause: error });
+    }
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import type { EventLoop, FutureLike } from "@asyncio-ts/loop";
-import { getEventLoop } from "@asyncio-ts/loop";
+import { EventLoop as Loop, getEventLoop } from "@asyncio-ts/loop";
 import { describeValue, getRunningLoopOrNull } from "@asyncio-ts/loop/lowlevel";
 import { Future, isFuture } from "@asyncio-ts/tasks";
 import { ConcurrentFuture } from "./concurrent-future.js";
@@ -22,6 +22,10 @@ export function wrapFuture<T>(future: ConcurrentFuture<T> | FutureLike<T>, optio
   if (isFuture(future)) return future as Future<T>;
   if (!(future instanceof ConcurrentFuture)) {
     throw new TypeError(`wrapFuture() needs a ConcurrentFuture or a Future, got ${describeValue(future)}`);
+  }
+  if (options === null || typeof options !== "object") throw new TypeError(`wrapFuture() takes an options object ({ loop }), got ${describeValue(options)}`);
+  if (options.loop !== undefined && !(options.loop instanceof Loop)) {
+    throw new TypeError(`wrapFuture() options.loop must be an EventLoop, got ${describeValue(options.loop)}`);
   }
   const loop = options.loop ?? getRunningLoopOrNull() ?? getEventLoop();
   const wrapped = new Future<T>({ loop });
