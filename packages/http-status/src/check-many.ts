@@ -60,10 +60,13 @@ interface Finished {
 }
 
 /**
- * One iteration of `checkMany`: a pool of `concurrency` worker tasks, each
- * taking the next URL from the input, checking it, and putting the result in
- * a bounded queue that the consumer (the async generator, in the iterating
- * task) reads.
+ * One iteration of `checkMany`: a pool of up to `concurrency` worker tasks,
+ * each taking the next URL from the input, checking it, and putting the result
+ * in a bounded queue that the consumer (the async generator, in the iterating
+ * task) reads. Workers start as the input has work for them: each one that
+ * takes an item starts the next, so a huge `concurrency` (2 ** 53) costs
+ * nothing beyond what the input needs, where starting them all at once ran
+ * out of memory.
  *
  * Invariants: only one worker reads the input at a time (`#inputLock`, for
  * async iterables; a sync `next()` is atomic anyway); in input order, a
@@ -85,7 +88,9 @@ class ManyChecks {
   #source: Iterator<string> | AsyncIterator<string> | null = null;
   #exhausted = false;
   #nextIndex = 0;
+  /** Workers started, and not yet ended. */
   #alive = 0;
+  #started = 0;
   #inputError: { error: unknown } | null = null;
   #stopping = false;
 
@@ -104,13 +109,7 @@ class ManyChecks {
     if (signal?.aborted) this.#stopping = true;
     else signal?.addEventListener("abort", onAbort, { once: true });
     this.#source = this.#isAsync ? (this.#urls as AsyncIterable<string>)[Symbol.asyncIterator]() : (this.#urls as Iterable<string>)[Symbol.iterator]();
-    this.#alive = this.#settings.concurrency;
-    for (let i = 0; i < this.#settings.concurrency; i++) {
-      // Generator coroutines: no promise per await in the workers' hot path.
-      const worker = createTask(this.#work(), { name: `checkMany-worker-${i + 1}` });
-      this.#workers.add(worker);
-      worker.addDoneCallback(() => this.#workers.delete(worker));
-    }
+    this.#startWorker();
     const held = new Map<number, StatusResult>();
     let next = 0;
     try {
@@ -143,6 +142,14 @@ class ManyChecks {
       signal?.removeEventListener("abort", onAbort);
       await this.#cancelAll();
     }
+  }
+
+  /** Starts one more worker (generator coroutines: no promise per await in the workers' hot path). */
+  #startWorker(): void {
+    this.#alive++;
+    const worker = createTask(this.#work(), { name: `checkMany-worker-${++this.#started}` });
+    this.#workers.add(worker);
+    worker.addDoneCallback(() => this.#workers.delete(worker));
   }
 
   /** A graceful stop (options.signal): take no more URLs and cancel the checks in flight. */
@@ -204,6 +211,8 @@ class ManyChecks {
         return null;
       }
       taken = true;
+      // This worker is busy now: the next item, if any, is for another one.
+      if (this.#started < this.#settings.concurrency && !this.#stopping) this.#startWorker();
       return [this.#nextIndex++, step.value];
     } catch (error) {
       if (error instanceof CancelledError) throw error;
