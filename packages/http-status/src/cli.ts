@@ -1,5 +1,5 @@
 // The `http-status` command. See `http-status --help` and the README.
-import { createReadStream, openSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
 import { getRunningLoop, type TimerHandle } from "@asyncio-ts/loop";
 import { run } from "@asyncio-ts/tasks";
 import { checkMany } from "./check-many.js";
@@ -61,13 +61,20 @@ async function main(argv: string[]): Promise<number> {
     }
     input = stdin;
   } else if (args.input !== null) {
+    let fd: number | null = null;
     try {
-      input = createReadStream("", { fd: openSync(args.input, "r"), highWaterMark: 64 * 1024 });
+      fd = openSync(args.input, "r");
+      // A directory opens fine and fails at the first read (EISDIR), mid-run.
+      if (fstatSync(fd).isDirectory()) throw new Error("it is a directory, not a file of URLs");
+      input = createReadStream("", { fd, highWaterMark: 64 * 1024 });
     } catch (error) {
+      if (fd !== null && input === null) closeSync(fd);
       return usage(new UsageError(`cannot read ${args.input}: ${(error as Error).message}`));
     }
   }
-  const source: Iterable<string> | AsyncIterable<string> = input === null ? args.urls : concat(args.urls, readUrlLines(input as AsyncIterable<Uint8Array>));
+  const inputName = args.input === null || args.input === "-" ? "stdin" : args.input;
+  const source: Iterable<string> | AsyncIterable<string> =
+    input === null ? args.urls : concat(args.urls, readInput(input as AsyncIterable<Uint8Array>, inputName));
 
   const format: Format = args.format ?? (stdout.isTTY ? "table" : "jsonl");
   const outColors = makeColors(format === "table" && wantsColor(stdout, env));
@@ -110,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   };
 
   let anyFailed = false;
+  let inputFailure: InputError | null = null;
   const started = performance.now();
   try {
     await run(async () => {
@@ -135,6 +143,10 @@ async function main(argv: string[]): Promise<number> {
         progress?.clear();
       }
     });
+  } catch (error) {
+    // The input broke off mid-way (an I/O error): what was checked is printed; the error is a line, not a stack trace.
+    if (!(error instanceof InputError)) throw error;
+    inputFailure = error;
   } finally {
     process.off("SIGINT", onSigint);
     if (input !== null && "destroy" in input) (input as NodeJS.ReadStream).destroy();
@@ -143,8 +155,23 @@ async function main(argv: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     stderr.write(renderSummary(tally, seconds, errColors, interrupted ? { notFinished: true } : null));
   }
+  if (inputFailure !== null) {
+    stderr.write(`http-status: ${inputFailure.message}\n`);
+    return EXIT.USAGE;
+  }
   if (interrupted) return EXIT.INTERRUPTED;
   return anyFailed ? EXIT.FAILED : EXIT.OK;
+}
+
+/** An error of the input stream itself (not of a check). */
+class InputError extends Error {}
+
+async function* readInput(stream: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<string, void, undefined> {
+  try {
+    yield* readUrlLines(stream);
+  } catch (error) {
+    throw new InputError(`cannot read ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 async function* concat(first: string[], rest: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {

@@ -76,9 +76,16 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (v.order !== "input" && v.order !== "completion") throw new UsageError(`--order must be input or completion, got ${JSON.stringify(v.order)}`);
     options.order = v.order;
   }
-  if (v["fail-on"] !== undefined) options.failOn = v["fail-on"].split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (v["fail-on"] !== undefined) {
+    options.failOn = v["fail-on"].split(",").map((s) => s.trim()).filter((s) => s !== "");
+    // An empty list would silently mean "none": every result ok, exit 0.
+    if (options.failOn.length === 0) throw new UsageError(`--fail-on needs a comma-separated list of rules, got ${JSON.stringify(v["fail-on"])} (to fail on nothing, say none)`);
+  }
   if (v.insecure) options.insecure = true;
-  if (v["user-agent"] !== undefined) options.userAgent = v["user-agent"];
+  if (v["user-agent"] !== undefined) {
+    if (/[\r\n]/.test(v["user-agent"])) throw new UsageError("--user-agent must not contain line breaks");
+    options.userAgent = v["user-agent"];
+  }
   if (v.sequential) {
     options.concurrency = 1;
     options.perHost = 1;

@@ -44,7 +44,7 @@ Error codes (jsonl "error.code", csv "error_code"):
 Exit status:
   0    every result is ok (nothing matched --fail-on)
   1    at least one result matched --fail-on
-  2    usage error (bad flag or value, unreadable input file)
+  2    usage error (bad flag or value, unreadable input file, also when reading fails part-way)
   130  interrupted with Ctrl-C (the results that finished are still printed)
 
 Examples:
