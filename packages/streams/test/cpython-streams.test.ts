@@ -13,32 +13,12 @@ import { CancelledError, createTask, Future, sleep } from "@asyncio-ts/tasks";
 import { ConnectionResetError, LimitOverrunError, openConnection, openUnixConnection, startServer, startUnixServer, StreamReader, type Server, type StreamWriter } from "@asyncio-ts/streams";
 import { NodeStreamTransport, StreamReaderProtocol, type Protocol } from "@asyncio-ts/streams/lowlevel";
 import { describe, expect, it } from "vitest";
-import { b, HOST, makeCert, runLoop, tempDir } from "./helpers.js";
+import { b, HOST, makeCert, nodePeer, runLoop, tempDir } from "./helpers.js";
 
 const str = (x: Uint8Array): string => Buffer.from(x).toString("latin1");
 const failure = (f: PromiseLike<unknown>): Promise<unknown> => Promise.resolve(f).then(() => null, (e: unknown) => e);
 /** What a reader holds, from its repr ("<StreamReader 12 bytes ...>"). */
 const buffered = (reader: StreamReader): number => Number(/ (\d+) bytes/.exec(String(reader))?.[1] ?? 0);
-
-/** A plain node:net server (the peer); `close()` destroys its connections too. */
-async function nodePeer(onConnection: (socket: net.Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Runs a generator coroutine in a task of its own and waits for it. */
 function runGenerator(body: () => Generator<unknown, void, unknown>): Promise<void> {

@@ -1,33 +1,10 @@
 // openConnection / startServer over real sockets on 127.0.0.1 (ports of
 // test_streams.py's test_open_connection*, test_start_server, ...).
-import * as net from "node:net";
 import { RuntimeError } from "@asyncio-ts/loop";
 import { CancelledError, createTask, sleep } from "@asyncio-ts/tasks";
 import { LimitOverrunError, openConnection, startServer, StreamReader, StreamWriter } from "@asyncio-ts/streams";
 import { describe, expect, it } from "vitest";
-import { HOST, runLoop } from "./helpers.js";
-
-/** A plain node:net server (the peer), closed by the returned function. */
-async function nodePeer(onConnection: (socket: net.Socket) => void): Promise<{ port: number; close: () => Promise<void>; sockets: Set<net.Socket> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    sockets,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { HOST, nodePeer, runLoop } from "./helpers.js";
 
 describe("openConnection", () => {
   it("reads a line and EOF from a peer (test_open_connection)", async () => {
