@@ -365,7 +365,16 @@ export class EventLoop {
     this.#executorShutdownCalled = true;
     const executor = this.#defaultExecutor;
     this.#defaultExecutor = null;
-    if (executor !== null) void executor.shutdown({ wait: false });
+    if (executor === null) return;
+    // A synchronous throw propagates, as from CPython's close(); a promise that
+    // rejects later goes to the exception handler, not to the process as an
+    // unhandled rejection.
+    const shutdown = executor.shutdown({ wait: false });
+    if (shutdown != null && typeof shutdown.then === "function") {
+      shutdown.then(undefined, (error: unknown) => {
+        this.callExceptionHandler({ message: "Error shutting down the default executor in close()", exception: error });
+      });
+    }
   }
 
   // ---- debug and errors ----------------------------------------------------

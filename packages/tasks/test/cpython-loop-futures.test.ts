@@ -226,6 +226,21 @@ describe("the default executor's lifecycle (run_in_executor, shutdown_default_ex
     other.close();
     loop.close();
   });
+
+  // Not in CPython (its shutdown() is synchronous): an executor whose shutdown() returns a
+  // promise that rejects. close() cannot wait for it, so the rejection goes to the loop's
+  // exception handler instead of crashing the process as an unhandled rejection.
+  it("close() reports a shutdown() that rejects later through the exception handler", async () => {
+    const loop = new EventLoop({ clock: new VirtualClock() });
+    const reports: { message: string; exception?: unknown }[] = [];
+    loop.setExceptionHandler((_loop, context) => void reports.push(context));
+    loop.setDefaultExecutor({ submit: () => Promise.resolve() as never, shutdown: () => Promise.reject(new RangeError("stuck worker")) });
+    loop.close();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reports.map((r) => [r.message, (r.exception as Error).message])).toEqual([
+      ["Error shutting down the default executor in close()", "stuck worker"],
+    ]);
+  });
 });
 
 describe("runUntilComplete of a promise and of a foreign future", () => {
