@@ -214,11 +214,6 @@ export function isGeneratorFunction(value: unknown): boolean {
   return typeof value === "function" && value.constructor?.name === "GeneratorFunction";
 }
 
-/** An `async function*`: its async generator is iterated with `for await`, never awaited. */
-export function isAsyncGeneratorFunction(value: unknown): boolean {
-  return typeof value === "function" && value.constructor?.name === "AsyncGeneratorFunction";
-}
-
 export function isAsyncFunction(value: unknown): boolean {
   return typeof value === "function" && value.constructor?.name === "AsyncFunction";
 }

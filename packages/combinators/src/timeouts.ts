@@ -1,8 +1,8 @@
 import type { Coroutine, Handle } from "@asyncio-ts/loop";
 import { getRunningLoop, RuntimeError } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { describeValue, isAsyncGeneratorFunction } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, currentTask, type Future, type Task } from "@asyncio-ts/tasks";
-import { isAsyncFunction, isAsyncGeneratorFunction, OperationFuture, runCoroutine, type OperationContext, type Runnable } from "./operation.js";
+import { isAsyncFunction, OperationFuture, runCoroutine, type OperationContext, type Runnable } from "./operation.js";
 import { TimeoutError } from "./timeout-error.js";
 
 type State = "created" | "active" | "expiring" | "expired" | "finished";

@@ -1,9 +1,9 @@
 import type { Awaitable } from "@asyncio-ts/loop";
 import { getRunningLoop } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { describeValue, isAsyncGeneratorFunction } from "@asyncio-ts/loop/lowlevel";
 import { CancelledError, Future, isAwaitable } from "@asyncio-ts/tasks";
 import { futureOf } from "./future-of.js";
-import { awaitFuture, isAsyncGeneratorFunction, OperationFuture, releaseWaiter, runCoroutine, type OperationContext } from "./operation.js";
+import { awaitFuture, OperationFuture, releaseWaiter, runCoroutine, type OperationContext } from "./operation.js";
 import { Timeout, timeoutScope } from "./timeouts.js";
 import { TimeoutError } from "./timeout-error.js";
 
@@ -37,9 +37,9 @@ import { TimeoutError } from "./timeout-error.js";
  * ```
  */
 export function waitFor<T>(aw: Awaitable<T>, timeout: number | null): Future<T> {
-  if (!isAwaitable(aw) || isAsyncGeneratorFunction(aw)) {
-    const hint = isAsyncGeneratorFunction(aw) ? ", which is iterated with for await, not awaited" : "";
-    throw new TypeError(`waitFor() takes an awaitable (a future, a coroutine or a promise), got ${isAsyncGeneratorFunction(aw) ? "async generator " : ""}${describeValue(aw)}${hint}`);
+  if (!isAwaitable(aw)) {
+    const shown = isAsyncGeneratorFunction(aw) ? `async generator ${describeValue(aw)}, which is iterated with for await, not awaited` : describeValue(aw);
+    throw new TypeError(`waitFor() takes an awaitable (a future, a coroutine or a promise), got ${shown}`);
   }
   if (timeout === undefined) timeout = null;
   if (timeout !== null && typeof timeout !== "number") {

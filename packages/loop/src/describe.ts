@@ -150,6 +150,17 @@ function dict(entries: readonly (readonly [unknown, unknown])[], level: number, 
   return `{${shown.join(", ")}}`;
 }
 
+const AsyncGeneratorFunctionPrototype = Object.getPrototypeOf(async function* () {}) as unknown;
+
+/**
+ * True for an `async function*`. Calling one only makes an async generator,
+ * which is iterated with `for await`, never run as a coroutine: every API that
+ * takes a coroutine or a callback refuses it with this.
+ */
+export function isAsyncGeneratorFunction(value: unknown): boolean {
+  return typeof value === "function" && Object.getPrototypeOf(value) === AsyncGeneratorFunctionPrototype;
+}
+
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }

@@ -7,7 +7,7 @@ export { globalState } from "./global-state.js";
 export type { GlobalState } from "./global-state.js";
 export { getRunningLoopOrNull } from "./events.js";
 export { formatCallbackSource, formatHandle } from "./handle.js";
-export { describeValue, isThenable, reprValue } from "./describe.js";
+export { describeValue, isAsyncGeneratorFunction, isThenable, reprValue } from "./describe.js";
 export { afterMicrotasks, scheduleMacrotask } from "./host.js";
 export type { FutureFactory } from "./interfaces.js";
 export type { Runnable, TimerEntry } from "./runnable.js";

@@ -1,4 +1,4 @@
-import { checkOptionNames, describeValue } from "@asyncio-ts/loop/lowlevel";
+import { checkOptionNames, describeValue, isAsyncGeneratorFunction } from "@asyncio-ts/loop/lowlevel";
 
 /**
  * Throws `TypeError` unless `options` is an object (or undefined), and, given
@@ -49,11 +49,9 @@ export function checkPath(path: unknown, where: string): string {
   return path;
 }
 
-const AsyncGeneratorFunctionPrototype = Object.getPrototypeOf(async function* () {}) as unknown;
-
 export function checkFunction(fn: unknown, where: string, what: string): void {
   if (typeof fn !== "function") throw new TypeError(`${where}() ${what} must be a function, got ${describeValue(fn)}`);
-  if (Object.getPrototypeOf(fn) === AsyncGeneratorFunctionPrototype) {
+  if (isAsyncGeneratorFunction(fn)) {
     // Calling it only makes an async generator: nothing would ever run.
     throw new TypeError(`${where}() ${what} must be a function, got async generator ${describeValue(fn)}, which is iterated with for await, not run`);
   }

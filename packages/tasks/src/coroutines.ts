@@ -1,5 +1,5 @@
 import type { Coroutine, FutureLike, GeneratorCoroutine } from "@asyncio-ts/loop";
-import { describeValue, isThenable } from "@asyncio-ts/loop/lowlevel";
+import { describeValue, isAsyncGeneratorFunction, isThenable } from "@asyncio-ts/loop/lowlevel";
 
 /** True for a generator object (a generator coroutine) or an async function (an async coroutine). */
 export function iscoroutine(value: unknown): value is Coroutine<unknown> {
@@ -23,7 +23,8 @@ export function isGeneratorObject(value: unknown): value is GeneratorCoroutine<u
  * Python's `inspect.isawaitable`, widened to the shapes this library awaits.
  */
 export function isAwaitable(value: unknown): boolean {
-  if (typeof value === "function") return true;
+  // An async generator function is iterated, never awaited.
+  if (typeof value === "function") return !isAsyncGeneratorFunction(value);
   if (value === null || typeof value !== "object") return false;
   return isGeneratorObject(value) || isThenable(value) || isFutureLike(value);
 }
@@ -39,18 +40,11 @@ export function isFutureLike(value: unknown): value is FutureLike<unknown> {
   );
 }
 
-const AsyncGeneratorFunctionPrototype = Object.getPrototypeOf(async function* () {}) as unknown;
-
-/** True for an `async function*`: calling it makes an async generator, which is iterated, not awaited. */
-export function isAsyncGeneratorFunction(value: unknown): boolean {
-  return typeof value === "function" && Object.getPrototypeOf(value) === AsyncGeneratorFunctionPrototype;
-}
-
 /** Throws the TypeError CONTRACT §1 asks for when `value` is not a coroutine. */
 export function checkCoroutine(value: unknown, where: string): void {
   if (typeof value === "function") {
     // Its result (an async generator) would have become the task's result, the body never run.
-    if (Object.getPrototypeOf(value) === AsyncGeneratorFunctionPrototype) {
+    if (isAsyncGeneratorFunction(value)) {
       throw new TypeError(
         `${where}() expects a coroutine, got async generator ${describeValue(value)}: an async generator is iterated with for await, ` +
           "not run as a coroutine; iterate it inside an async function and pass that",

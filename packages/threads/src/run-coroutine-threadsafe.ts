@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import type { Coroutine, EventLoop } from "@asyncio-ts/loop";
 import { EventLoop as Loop, RuntimeError } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { describeValue, isAsyncGeneratorFunction } from "@asyncio-ts/loop/lowlevel";
 import { ensureFuture, iscoroutine } from "@asyncio-ts/tasks";
 import { attachHooks, ConcurrentFuture } from "./concurrent-future.js";
 import { makeKnownError, REPLY_CANCELLED, REPLY_PENDING, serveCoroutine, type ReplyMessage } from "./internal/loop-requests.js";
@@ -124,7 +124,7 @@ function submitToLocalLoop<T>(coro: Coroutine<T> | ModuleCoroutine<T>, loop: Eve
   if (!iscoroutine(coro) && typeof coro !== "function") {
     throw new TypeError(`runCoroutineThreadsafe() needs a coroutine (an async function, uncalled, or a generator object), got ${describeValue(coro)}`);
   }
-  if ((coro as { constructor?: { name?: string } }).constructor?.name === "AsyncGeneratorFunction") {
+  if (isAsyncGeneratorFunction(coro)) {
     // Its async generator would have been the result (the body never run); say so here, not through the future.
     throw new TypeError(
       `runCoroutineThreadsafe() needs a coroutine (an async function, uncalled, or a generator object), got async generator ${describeValue(coro)}, which is iterated with for await, not run`,

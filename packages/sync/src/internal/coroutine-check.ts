@@ -1,13 +1,11 @@
 import type { Coroutine } from "@asyncio-ts/loop";
-import { describeValue } from "@asyncio-ts/loop/lowlevel";
+import { describeValue, isAsyncGeneratorFunction } from "@asyncio-ts/loop/lowlevel";
 
 /** `use(body)` takes what `createTask` takes: an async function (uncalled) or a generator object. */
-const AsyncGeneratorFunctionPrototype = Object.getPrototypeOf(async function* () {}) as unknown;
-
 export function checkBody(body: unknown, where: string): asserts body is Coroutine<unknown> {
   if (typeof body === "function") {
     // Its async generator would have been the result, the body never run.
-    if (Object.getPrototypeOf(body) === AsyncGeneratorFunctionPrototype) {
+    if (isAsyncGeneratorFunction(body)) {
       throw new TypeError(`${where} needs an async function or a generator object, got async generator ${describeValue(body)}, which is iterated with for await, not run`);
     }
     return;
