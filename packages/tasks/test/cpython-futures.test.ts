@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EventLoop, getRunningLoop, VirtualClock } from "@asyncio-ts/loop";
 import { allTasks, CancelledError, createTask, Future, InvalidStateError, sleep, Task } from "@asyncio-ts/tasks";
-import { counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
+import { awaitingTask, counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
 
@@ -52,26 +52,7 @@ describe.each(KINDS)("a Future subclass that overrides addDoneCallback (%s corou
       await sleep(0);
       log("result", result === res, t.done());
       const fut2 = new Fut<void>();
-      const t2 =
-        kind === "async"
-          ? createTask(async () => {
-              try {
-                await fut2;
-              } catch (e) {
-                log("t2 got", en(e));
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                try {
-                  yield* fut2;
-                } catch (e) {
-                  log("t2 got", en(e));
-                  throw e;
-                }
-              })(),
-            );
+      const t2 = awaitingTask(kind, () => fut2, { onError: (e) => log("t2 got", en(e)) });
       await sleep(0);
       t2.cancel("m");
       await t2.then(undefined, () => undefined);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { EventLoop, getRunningLoop, RuntimeError, VirtualClock, type ExceptionContext } from "@asyncio-ts/loop";
 import { CancelledError, createTask, currentTask, ensureFuture, Future, InvalidStateError, sleep, Task } from "@asyncio-ts/tasks";
-import { counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
+import { awaitingTask, counter, en, KINDS, runVirtual, tracer } from "./helpers.js";
 
 const virtualLoop = (): EventLoop => new EventLoop({ clock: new VirtualClock() });
 
@@ -119,26 +119,7 @@ describe.each(KINDS)("awaiting futures that are done in unusual ways (%s corouti
           : createTask(body());
       log("task", await t, t.cancelled());
       const g = loop.createFuture() as Future<void>;
-      const t2 =
-        kind === "async"
-          ? createTask(async () => {
-              try {
-                await g;
-              } catch (e) {
-                log("t2 got", en(e));
-                throw e;
-              }
-            })
-          : createTask(
-              (function* () {
-                try {
-                  yield* g;
-                } catch (e) {
-                  log("t2 got", en(e));
-                  throw e;
-                }
-              })(),
-            );
+      const t2 = awaitingTask(kind, () => g, { onError: (e) => log("t2 got", en(e)) });
       await sleep(0);
       g.setException(new CancelledError("x"));
       log("g", g.cancelled(), en(g.exception()), String(g));
